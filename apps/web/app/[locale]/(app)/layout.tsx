@@ -1,0 +1,36 @@
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+
+import { AppHeader } from "@/components/layout/app-header";
+import { requireAuth } from "@/lib/auth/server";
+import { isLocale } from "@/lib/i18n/config";
+import { getDictionary } from "@/lib/i18n/dictionaries";
+import { getCurrentOrg } from "@/lib/orgs/current";
+
+export default async function AppLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ locale: string }>;
+}) {
+  const { locale } = await params;
+  if (!isLocale(locale)) notFound();
+  const ctx = await requireAuth({ locale });
+  const { orgs, current } = await getCurrentOrg(ctx);
+  const t = getDictionary(locale);
+
+  return (
+    <div className="min-h-screen">
+      <AppHeader
+        locale={locale}
+        email={ctx.user.email ?? ""}
+        appName={t.appName}
+        signOutLabel={t.nav.signOut}
+        orgs={orgs.map((org) => ({ id: org.id, name: org.name, role: org.role }))}
+        currentOrgId={current?.id ?? null}
+      />
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+
+import { ProfileForm } from "@/components/auth/profile-form";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { requireAuth } from "@/lib/auth/server";
+import { isLocale } from "@/lib/i18n/config";
+import { getDictionary } from "@/lib/i18n/dictionaries";
+import { getOwnProfile } from "@/lib/profiles/queries";
+
+import { updateProfileAction } from "./actions";
+
+export const metadata: Metadata = { title: "Home" };
+
+export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
+  const { locale } = await params;
+  if (!isLocale(locale)) notFound();
+  const { user, supabase } = await requireAuth({ locale });
+  const profile = await getOwnProfile(supabase, user.id);
+  const t = getDictionary(locale);
+  const name = profile?.display_name || user.email;
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight" data-test="home-title">
+          {t.home.title}, {name}
+        </h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {t.home.signedInAs} <span className="font-medium">{user.email}</span>
+        </p>
+      </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>{t.home.profileTitle}</CardTitle>
+          <CardDescription>{t.home.profileSubtitle}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ProfileForm
+            action={updateProfileAction}
+            displayName={profile?.display_name ?? ""}
+            labels={{ displayName: t.auth.displayName, save: t.home.save }}
+          />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { ActionForm } from "@/components/ui/action-form";
+import { FieldError } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import type { FormState } from "@/lib/forms";
+
+export function CreateRecordForm({
+  orgId,
+  action,
+}: {
+  orgId: string;
+  action: (prev: FormState, formData: FormData) => Promise<FormState>;
+}) {
+  return (
+    <ActionForm
+      action={action}
+      hidden={{ orgId }}
+      submitLabel="Create record"
+      resetOnSuccess
+      className="space-y-3"
+      data-test="create-record-form"
+    >
+      {(state) => (
+        <>
+          <div>
+            <Label htmlFor="title">Title</Label>
+            <Input id="title" name="title" required maxLength={200} placeholder="Quarterly report" />
+            <FieldError state={state} name="title" />
+          </div>
+          <div>
+            <Label htmlFor="body">Body</Label>
+            <textarea
+              id="body"
+              name="body"
+              rows={3}
+              maxLength={20000}
+              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:ring-2 focus:ring-brand-500 focus:outline-none"
+            />
+            <FieldError state={state} name="body" />
+          </div>
+          <div>
+            <Label htmlFor="tags">Tags</Label>
+            <Input id="tags" name="tags" placeholder="finance, q3" />
+            <p className="mt-1 text-xs text-slate-500">Separate tags with commas.</p>
+            <FieldError state={state} name="tags" />
+          </div>
+        </>
+      )}
+    </ActionForm>
+  );
+}

@@ -1,0 +1,151 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+
+import { AppError } from "@/lib/errors";
+import type { Database } from "@/lib/supabase/database.types";
+
+import { nextCronRun } from "./cron";
+
+type Client = SupabaseClient<Database>;
+type Trigger = Database["public"]["Enums"]["automation_trigger"];
+
+export async function listAutomations(client: Client, orgId: string) {
+  const { data, error } = await client
+    .from("automations")
+    .select(
+      "id, name, action, filter, params, created_at, schedules(id, cron, enabled, next_run_at, last_run_at)",
+    )
+    .eq("org_id", orgId)
+    .order("created_at", { ascending: false });
+  if (error) throw new Error(`Could not list automations: ${error.message}`);
+  return data;
+}
+
+export async function getAutomation(client: Client, orgId: string, id: string) {
+  const { data, error } = await client
+    .from("automations")
+    .select(
+      "id, org_id, name, action, filter, params, created_at, schedules(id, cron, enabled, next_run_at, last_run_at)",
+    )
+    .eq("org_id", orgId)
+    .eq("id", id)
+    .maybeSingle();
+  if (error) throw new Error(`Could not load the automation: ${error.message}`);
+  return data;
+}
+
+export async function listAutomationRuns(client: Client, orgId: string, automationId: string, limit = 20) {
+  const { data, error } = await client
+    .from("automation_runs")
+    .select(
+      "id, trigger, status, records_matched, records_changed, error, started_at, duration_ms, schedule_id",
+    )
+    .eq("org_id", orgId)
+    .eq("automation_id", automationId)
+    .order("started_at", { ascending: false })
+    .limit(limit);
+  if (error) throw new Error(`Could not list runs: ${error.message}`);
+  return data;
+}
+
+export async function createAutomation(
+  client: Client,
+  params: {
+    orgId: string;
+    userId: string;
+    name: string;
+    action: "tag" | "archive";
+    filter: { tag?: string; title_contains?: string };
+    params: { tag?: string };
+  },
+) {
+  const { data, error } = await client
+    .from("automations")
+    .insert({
+      org_id: params.orgId,
+      created_by: params.userId,
+      name: params.name,
+      action: params.action,
+      filter: params.filter,
+      params: params.params,
+    })
+    .select("id, name")
+    .single();
+  if (error) {
+    if (error.code === "42501")
+      throw new AppError("forbidden", "Only owners and admins can create automations.");
+    throw new Error(`Could not create the automation: ${error.message}`);
+  }
+  return data;
+}
+
+export async function deleteAutomation(client: Client, orgId: string, id: string) {
+  const { data, error } = await client
+    .from("automations")
+    .delete()
+    .eq("org_id", orgId)
+    .eq("id", id)
+    .select("id");
+  if (error) throw new Error(`Could not delete the automation: ${error.message}`);
+  if (data.length === 0)
+    throw new AppError("not_found", "Automation not found, or only owners and admins may delete it.");
+}
+
+/**
+ * Runs an automation through the run_automation RPC (one transaction, result and duration
+ * recorded). Service-role client: the caller has checked who may run it.
+ */
+export async function runAutomation(
+  admin: Client,
+  params: { automationId: string; trigger: Trigger; actor: string | null; scheduleId?: string },
+) {
+  const { data, error } = await admin.rpc("run_automation", {
+    p_automation_id: params.automationId,
+    p_trigger: params.trigger,
+    // null for runs nobody started by hand (schedules whose creator is gone)
+    p_actor: params.actor as string,
+    p_schedule_id: params.scheduleId,
+  });
+  if (error) {
+    if (error.code === "P0002") throw new AppError("not_found", "Automation not found.");
+    throw new Error(`The automation could not run: ${error.message}`);
+  }
+  return data;
+}
+
+export async function createSchedule(
+  client: Client,
+  params: { orgId: string; userId: string; automationId: string; cron: string; now?: Date },
+) {
+  const next = nextCronRun(params.cron, params.now ?? new Date());
+  if (!next.ok) throw new AppError("bad_request", next.message);
+  const { data, error } = await client
+    .from("schedules")
+    .insert({
+      org_id: params.orgId,
+      automation_id: params.automationId,
+      created_by: params.userId,
+      cron: params.cron.trim().split(/\s+/).join(" "),
+      next_run_at: next.next.toISOString(),
+    })
+    .select("id, cron, next_run_at")
+    .single();
+  if (error) {
+    if (error.code === "42501")
+      throw new AppError("forbidden", "Only owners and admins can schedule automations.");
+    if (error.code === "23503") throw new AppError("not_found", "Automation not found in this organization.");
+    throw new Error(`Could not create the schedule: ${error.message}`);
+  }
+  return data;
+}
+
+export async function deleteSchedule(client: Client, orgId: string, id: string) {
+  const { data, error } = await client
+    .from("schedules")
+    .delete()
+    .eq("org_id", orgId)
+    .eq("id", id)
+    .select("id");
+  if (error) throw new Error(`Could not delete the schedule: ${error.message}`);
+  if (data.length === 0)
+    throw new AppError("not_found", "Schedule not found, or only owners and admins may delete it.");
+}

@@ -1,0 +1,23 @@
+const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const integer = new Intl.NumberFormat("en");
+
+/** Dates are shown in UTC everywhere, like the billing periods they belong to. */
+export function formatDateTime(value: string | Date): string {
+  return `${dateTime.format(new Date(value))} UTC`;
+}
+
+export function formatInteger(value: number): string {
+  return integer.format(value);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

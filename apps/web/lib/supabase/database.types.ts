@@ -1,0 +1,755 @@
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | { [key: string]: Json | undefined }
+  | Json[]
+
+export type Database = {
+  public: {
+    Tables: {
+      ai_requests: {
+        Row: {
+          completion_tokens: number
+          created_at: string
+          duration_ms: number
+          id: string
+          model: string
+          org_id: string
+          prompt_tokens: number
+          record_id: string | null
+          summary: string
+          total_tokens: number
+          user_id: string | null
+        }
+        Insert: {
+          completion_tokens: number
+          created_at?: string
+          duration_ms: number
+          id?: string
+          model: string
+          org_id: string
+          prompt_tokens: number
+          record_id?: string | null
+          summary: string
+          total_tokens: number
+          user_id?: string | null
+        }
+        Update: {
+          completion_tokens?: number
+          created_at?: string
+          duration_ms?: number
+          id?: string
+          model?: string
+          org_id?: string
+          prompt_tokens?: number
+          record_id?: string | null
+          summary?: string
+          total_tokens?: number
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ai_requests_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ai_requests_record_id_fkey"
+            columns: ["record_id"]
+            isOneToOne: false
+            referencedRelation: "records"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      api_keys: {
+        Row: {
+          created_at: string
+          created_by: string
+          id: string
+          key_hash: string
+          last_used_at: string | null
+          name: string
+          org_id: string
+          prefix: string
+          revoked_at: string | null
+        }
+        Insert: {
+          created_at?: string
+          created_by: string
+          id?: string
+          key_hash: string
+          last_used_at?: string | null
+          name: string
+          org_id: string
+          prefix: string
+          revoked_at?: string | null
+        }
+        Update: {
+          created_at?: string
+          created_by?: string
+          id?: string
+          key_hash?: string
+          last_used_at?: string | null
+          name?: string
+          org_id?: string
+          prefix?: string
+          revoked_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "api_keys_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      automation_runs: {
+        Row: {
+          automation_id: string
+          duration_ms: number
+          error: string | null
+          finished_at: string
+          id: string
+          org_id: string
+          records_changed: number
+          records_matched: number
+          schedule_id: string | null
+          started_at: string
+          status: Database["public"]["Enums"]["automation_run_status"]
+          trigger: Database["public"]["Enums"]["automation_trigger"]
+          triggered_by: string | null
+        }
+        Insert: {
+          automation_id: string
+          duration_ms: number
+          error?: string | null
+          finished_at: string
+          id?: string
+          org_id: string
+          records_changed?: number
+          records_matched?: number
+          schedule_id?: string | null
+          started_at: string
+          status: Database["public"]["Enums"]["automation_run_status"]
+          trigger: Database["public"]["Enums"]["automation_trigger"]
+          triggered_by?: string | null
+        }
+        Update: {
+          automation_id?: string
+          duration_ms?: number
+          error?: string | null
+          finished_at?: string
+          id?: string
+          org_id?: string
+          records_changed?: number
+          records_matched?: number
+          schedule_id?: string | null
+          started_at?: string
+          status?: Database["public"]["Enums"]["automation_run_status"]
+          trigger?: Database["public"]["Enums"]["automation_trigger"]
+          triggered_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "automation_runs_automation_id_org_id_fkey"
+            columns: ["automation_id", "org_id"]
+            isOneToOne: false
+            referencedRelation: "automations"
+            referencedColumns: ["id", "org_id"]
+          },
+          {
+            foreignKeyName: "automation_runs_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "automation_runs_schedule_id_fkey"
+            columns: ["schedule_id"]
+            isOneToOne: false
+            referencedRelation: "schedules"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      automations: {
+        Row: {
+          action: Database["public"]["Enums"]["automation_action"]
+          created_at: string
+          created_by: string | null
+          filter: NonNullable<Json>
+          id: string
+          name: string
+          org_id: string
+          params: NonNullable<Json>
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["automation_action"]
+          created_at?: string
+          created_by?: string | null
+          filter?: NonNullable<Json>
+          id?: string
+          name: string
+          org_id: string
+          params?: NonNullable<Json>
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["automation_action"]
+          created_at?: string
+          created_by?: string | null
+          filter?: NonNullable<Json>
+          id?: string
+          name?: string
+          org_id?: string
+          params?: NonNullable<Json>
+        }
+        Relationships: [
+          {
+            foreignKeyName: "automations_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      memberships: {
+        Row: {
+          created_at: string
+          org_id: string
+          role: Database["public"]["Enums"]["org_role"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          org_id: string
+          role?: Database["public"]["Enums"]["org_role"]
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          org_id?: string
+          role?: Database["public"]["Enums"]["org_role"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "memberships_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      org_subscriptions: {
+        Row: {
+          current_period_end: string
+          current_period_start: string
+          org_id: string
+          plan_id: string
+          status: Database["public"]["Enums"]["subscription_status"]
+          updated_at: string
+        }
+        Insert: {
+          current_period_end: string
+          current_period_start: string
+          org_id: string
+          plan_id: string
+          status?: Database["public"]["Enums"]["subscription_status"]
+          updated_at?: string
+        }
+        Update: {
+          current_period_end?: string
+          current_period_start?: string
+          org_id?: string
+          plan_id?: string
+          status?: Database["public"]["Enums"]["subscription_status"]
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "org_subscriptions_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: true
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "org_subscriptions_plan_id_fkey"
+            columns: ["plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      organizations: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          id: string
+          is_personal: boolean
+          name: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          is_personal?: boolean
+          name: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          is_personal?: boolean
+          name?: string
+        }
+        Relationships: []
+      }
+      plans: {
+        Row: {
+          id: string
+          limits: NonNullable<Json>
+          name: string
+          price_cents: number
+          sort_order: number
+        }
+        Insert: {
+          id: string
+          limits: NonNullable<Json>
+          name: string
+          price_cents: number
+          sort_order: number
+        }
+        Update: {
+          id?: string
+          limits?: NonNullable<Json>
+          name?: string
+          price_cents?: number
+          sort_order?: number
+        }
+        Relationships: []
+      }
+      profiles: {
+        Row: {
+          created_at: string
+          display_name: string | null
+          email: string
+          id: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          display_name?: string | null
+          email: string
+          id: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          display_name?: string | null
+          email?: string
+          id?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      record_files: {
+        Row: {
+          content_type: string
+          created_at: string
+          file_name: string
+          id: string
+          org_id: string
+          record_id: string
+          size_bytes: number
+          storage_path: string
+          uploaded_by: string | null
+        }
+        Insert: {
+          content_type: string
+          created_at?: string
+          file_name: string
+          id?: string
+          org_id: string
+          record_id: string
+          size_bytes: number
+          storage_path: string
+          uploaded_by?: string | null
+        }
+        Update: {
+          content_type?: string
+          created_at?: string
+          file_name?: string
+          id?: string
+          org_id?: string
+          record_id?: string
+          size_bytes?: number
+          storage_path?: string
+          uploaded_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "record_files_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "record_files_record_id_org_id_fkey"
+            columns: ["record_id", "org_id"]
+            isOneToOne: false
+            referencedRelation: "records"
+            referencedColumns: ["id", "org_id"]
+          },
+        ]
+      }
+      records: {
+        Row: {
+          archived: boolean
+          body: string
+          created_at: string
+          created_by: string | null
+          id: string
+          org_id: string
+          tags: string[]
+          title: string
+          updated_at: string
+        }
+        Insert: {
+          archived?: boolean
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          org_id: string
+          tags?: string[]
+          title: string
+          updated_at?: string
+        }
+        Update: {
+          archived?: boolean
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          org_id?: string
+          tags?: string[]
+          title?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "records_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      schedules: {
+        Row: {
+          automation_id: string
+          created_at: string
+          created_by: string | null
+          cron: string
+          enabled: boolean
+          id: string
+          last_run_at: string | null
+          next_run_at: string
+          org_id: string
+        }
+        Insert: {
+          automation_id: string
+          created_at?: string
+          created_by?: string | null
+          cron: string
+          enabled?: boolean
+          id?: string
+          last_run_at?: string | null
+          next_run_at: string
+          org_id: string
+        }
+        Update: {
+          automation_id?: string
+          created_at?: string
+          created_by?: string | null
+          cron?: string
+          enabled?: boolean
+          id?: string
+          last_run_at?: string | null
+          next_run_at?: string
+          org_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "schedules_automation_id_org_id_fkey"
+            columns: ["automation_id", "org_id"]
+            isOneToOne: false
+            referencedRelation: "automations"
+            referencedColumns: ["id", "org_id"]
+          },
+          {
+            foreignKeyName: "schedules_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      subscription_changes: {
+        Row: {
+          changed_at: string
+          changed_by: string | null
+          from_plan_id: string | null
+          id: number
+          org_id: string
+          to_plan_id: string
+        }
+        Insert: {
+          changed_at?: string
+          changed_by?: string | null
+          from_plan_id?: string | null
+          id?: never
+          org_id: string
+          to_plan_id: string
+        }
+        Update: {
+          changed_at?: string
+          changed_by?: string | null
+          from_plan_id?: string | null
+          id?: never
+          org_id?: string
+          to_plan_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "subscription_changes_from_plan_id_fkey"
+            columns: ["from_plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "subscription_changes_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "subscription_changes_to_plan_id_fkey"
+            columns: ["to_plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+    }
+    Views: {
+      [_ in never]: never
+    }
+    Functions: {
+      change_org_plan: {
+        Args: { p_actor: string; p_org_id: string; p_plan_id: string }
+        Returns: undefined
+      }
+      create_organization: {
+        Args: { p_is_personal?: boolean; p_name: string; p_owner: string }
+        Returns: string
+      }
+      run_automation: {
+        Args: {
+          p_actor: string
+          p_automation_id: string
+          p_schedule_id?: string
+          p_trigger: Database["public"]["Enums"]["automation_trigger"]
+        }
+        Returns: {
+          automation_id: string
+          duration_ms: number
+          error: string | null
+          finished_at: string
+          id: string
+          org_id: string
+          records_changed: number
+          records_matched: number
+          schedule_id: string | null
+          started_at: string
+          status: Database["public"]["Enums"]["automation_run_status"]
+          trigger: Database["public"]["Enums"]["automation_trigger"]
+          triggered_by: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "automation_runs"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_membership: {
+        Args: {
+          p_actor: string
+          p_org_id: string
+          p_role: Database["public"]["Enums"]["org_role"]
+          p_user_id: string
+        }
+        Returns: undefined
+      }
+    }
+    Enums: {
+      automation_action: "tag" | "archive"
+      automation_run_status: "succeeded" | "failed"
+      automation_trigger: "manual" | "schedule"
+      org_role: "owner" | "admin" | "member"
+      subscription_status: "active" | "trialing" | "past_due" | "canceled"
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+}
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R
+      }
+      ? R
+      : never
+    : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I
+      }
+      ? I
+      : never
+    : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U
+      }
+      ? U
+      : never
+    : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never
+
+export const Constants = {
+  public: {
+    Enums: {
+      automation_action: ["tag", "archive"],
+      automation_run_status: ["succeeded", "failed"],
+      automation_trigger: ["manual", "schedule"],
+      org_role: ["owner", "admin", "member"],
+      subscription_status: ["active", "trialing", "past_due", "canceled"],
+    },
+  },
+} as const
+

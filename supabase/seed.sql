@@ -1,0 +1,147 @@
+-- Demo data for the local stack. Applied once, when `pnpm dev` creates the database
+-- (`pnpm db:reset` starts over). `pnpm dev` prints the sign-ins listed here:
+--
+-- demo-login: demo@example.com / demo-password-1 (owner of Acme Corp, member of Globex)
+-- demo-login: admin@example.com / admin-password-1 (platform admin)
+-- demo-login: alice@acme.test / demo-password-1 (admin of Acme Corp)
+-- demo-login: bob@acme.test / demo-password-1 (member of Acme Corp)
+-- demo-login: grace@globex.test / demo-password-1 (owner of Globex)
+
+------------------------------------------------------------------------------------------------
+-- Users. Passwords are bcrypt hashes, as the auth server stores them. The platform-admin flag
+-- lives in raw_app_meta_data, which only the service role can change. The sign-up trigger gives
+-- each user a profile and a personal organization.
+------------------------------------------------------------------------------------------------
+insert into auth.users (
+  instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+  raw_app_meta_data, raw_user_meta_data, created_at, updated_at
+)
+select '00000000-0000-0000-0000-000000000000', u.id::uuid, 'authenticated', 'authenticated', u.email,
+       extensions.crypt(u.password, extensions.gen_salt('bf', 10)), now() - interval '120 days',
+       u.app_meta::jsonb, jsonb_build_object('display_name', u.name),
+       now() - interval '120 days', now() - interval '120 days'
+from (values
+  ('11111111-1111-4111-8111-111111111111', 'demo@example.com', 'demo-password-1', 'Dana Demo',
+   '{"provider": "email", "providers": ["email"]}'),
+  ('22222222-2222-4222-8222-222222222222', 'admin@example.com', 'admin-password-1', 'Ada Admin',
+   '{"provider": "email", "providers": ["email"], "platform_admin": true}'),
+  ('33333333-3333-4333-8333-333333333333', 'alice@acme.test', 'demo-password-1', 'Alice Ng',
+   '{"provider": "email", "providers": ["email"]}'),
+  ('44444444-4444-4444-8444-444444444444', 'bob@acme.test', 'demo-password-1', 'Bob Stone',
+   '{"provider": "email", "providers": ["email"]}'),
+  ('55555555-5555-4555-8555-555555555555', 'grace@globex.test', 'demo-password-1', 'Grace Park',
+   '{"provider": "email", "providers": ["email"]}')
+) as u(id, email, password, name, app_meta);
+
+insert into auth.identities (id, user_id, provider_id, provider, identity_data, created_at, updated_at)
+select gen_random_uuid(), u.id, u.id::text, 'email',
+       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true),
+       u.created_at, u.created_at
+from auth.users u;
+
+------------------------------------------------------------------------------------------------
+-- Two organizations on different plans, with owners, admins and members.
+------------------------------------------------------------------------------------------------
+insert into public.organizations (id, name, created_by, created_at) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'Acme Corp', '11111111-1111-4111-8111-111111111111', now() - interval '110 days'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', 'Globex', '55555555-5555-4555-8555-555555555555', now() - interval '100 days');
+
+insert into public.memberships (org_id, user_id, role) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'owner'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', '33333333-3333-4333-8333-333333333333', 'admin'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', '44444444-4444-4444-8444-444444444444', 'member'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', '55555555-5555-4555-8555-555555555555', 'owner'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', '11111111-1111-4111-8111-111111111111', 'member');
+
+insert into public.org_subscriptions (org_id, plan_id, status, current_period_start, current_period_end) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'pro', 'active',
+   date_trunc('month', now() at time zone 'utc') at time zone 'utc',
+   (date_trunc('month', now() at time zone 'utc') + interval '1 month') at time zone 'utc'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', 'free', 'active',
+   date_trunc('month', now() at time zone 'utc') at time zone 'utc',
+   (date_trunc('month', now() at time zone 'utc') + interval '1 month') at time zone 'utc');
+
+insert into public.subscription_changes (org_id, from_plan_id, to_plan_id, changed_by, changed_at) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', null, 'free', '11111111-1111-4111-8111-111111111111', now() - interval '110 days'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'free', 'pro', '11111111-1111-4111-8111-111111111111', now() - interval '80 days'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', null, 'free', '55555555-5555-4555-8555-555555555555', now() - interval '100 days');
+
+------------------------------------------------------------------------------------------------
+-- Records, spread over the last 90 days.
+------------------------------------------------------------------------------------------------
+insert into public.records (id, org_id, created_by, title, body, tags, archived, created_at, updated_at)
+select
+  ('cccccccc-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid,
+  'aaaaaaaa-0000-4000-8000-000000000001',
+  (array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
+         '44444444-4444-4444-8444-444444444444']::uuid[])[1 + n % 3],
+  (array['Quarterly report', 'Customer interview', 'Invoice batch', 'Release notes', 'Support escalation',
+         'Roadmap draft'])[1 + n % 6] || ' #' || n,
+  'Demo record ' || n || ' for Acme Corp. It exists so every page has something to show.',
+  string_to_array((array['finance', 'research,q3', 'finance,q3', 'product', 'support', 'draft'])[1 + n % 6], ','),
+  n % 17 = 0,
+  now() - (90 - n * 2) * interval '1 day',
+  now() - (90 - n * 2) * interval '1 day'
+from generate_series(1, 44) as n;
+
+insert into public.records (id, org_id, created_by, title, body, tags, created_at, updated_at)
+select
+  ('dddddddd-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid,
+  'bbbbbbbb-0000-4000-8000-000000000002',
+  '55555555-5555-4555-8555-555555555555',
+  'Globex shipment ' || n,
+  'Shipment manifest ' || n || '.',
+  array['logistics'],
+  now() - (60 - n * 5) * interval '1 day',
+  now() - (60 - n * 5) * interval '1 day'
+from generate_series(1, 11) as n;
+
+------------------------------------------------------------------------------------------------
+-- Automations, a schedule and some runs.
+------------------------------------------------------------------------------------------------
+insert into public.automations (id, org_id, created_by, name, action, filter, params, created_at) values
+  ('eeeeeeee-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001',
+   '11111111-1111-4111-8111-111111111111', 'Mark Q3 finance as reviewed', 'tag',
+   '{"tag": "q3"}', '{"tag": "reviewed"}', now() - interval '60 days'),
+  ('eeeeeeee-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000001',
+   '33333333-3333-4333-8333-333333333333', 'Archive drafts', 'archive',
+   '{"tag": "draft"}', '{}', now() - interval '45 days'),
+  ('eeeeeeee-0000-4000-8000-000000000003', 'bbbbbbbb-0000-4000-8000-000000000002',
+   '55555555-5555-4555-8555-555555555555', 'Tag shipments', 'tag',
+   '{"title_contains": "shipment"}', '{"tag": "tracked"}', now() - interval '30 days');
+
+insert into public.schedules (id, automation_id, org_id, created_by, cron, next_run_at, created_at) values
+  ('ffffffff-0000-4000-8000-000000000001', 'eeeeeeee-0000-4000-8000-000000000002',
+   'aaaaaaaa-0000-4000-8000-000000000001', '33333333-3333-4333-8333-333333333333', '0 * * * *',
+   date_trunc('hour', now()) + interval '1 hour', now() - interval '45 days');
+
+select public.run_automation('eeeeeeee-0000-4000-8000-000000000001', 'manual', '11111111-1111-4111-8111-111111111111');
+select public.run_automation('eeeeeeee-0000-4000-8000-000000000002', 'schedule', '33333333-3333-4333-8333-333333333333',
+                             'ffffffff-0000-4000-8000-000000000001');
+select public.run_automation('eeeeeeee-0000-4000-8000-000000000003', 'manual', '55555555-5555-4555-8555-555555555555');
+
+------------------------------------------------------------------------------------------------
+-- Files. The objects' bytes are in supabase/seed-storage/<bucket>/<path>; the local stack copies
+-- them into its storage folder when it seeds.
+------------------------------------------------------------------------------------------------
+insert into storage.objects (bucket_id, name, owner, owner_id, metadata)
+values
+  ('record-files',
+   'aaaaaaaa-0000-4000-8000-000000000001/cccccccc-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000001-q3-summary.txt',
+   '11111111-1111-4111-8111-111111111111', '11111111-1111-4111-8111-111111111111',
+   '{"size": 141, "mimetype": "text/plain", "contentLength": 141, "httpStatusCode": 200}'),
+  ('record-files',
+   'bbbbbbbb-0000-4000-8000-000000000002/dddddddd-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000002-manifest.csv',
+   '55555555-5555-4555-8555-555555555555', '55555555-5555-4555-8555-555555555555',
+   '{"size": 61, "mimetype": "text/csv", "contentLength": 61, "httpStatusCode": 200}');
+
+insert into public.record_files (id, org_id, record_id, uploaded_by, storage_path, file_name, content_type, size_bytes, created_at)
+values
+  ('0f0f0f0f-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001',
+   'cccccccc-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
+   'aaaaaaaa-0000-4000-8000-000000000001/cccccccc-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000001-q3-summary.txt',
+   'q3-summary.txt', 'text/plain', 141, now() - interval '80 days'),
+  ('0f0f0f0f-0000-4000-8000-000000000002', 'bbbbbbbb-0000-4000-8000-000000000002',
+   'dddddddd-0000-4000-8000-000000000001', '55555555-5555-4555-8555-555555555555',
+   'bbbbbbbb-0000-4000-8000-000000000002/dddddddd-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000002-manifest.csv',
+   'manifest.csv', 'text/csv', 61, now() - interval '50 days');

@@ -1,0 +1,9 @@
+// Points the app's server modules (lib/supabase/admin.ts, lib/env.ts) at the test stack, as
+// `pnpm dev` does for the real app.
+import { inject } from "vitest";
+
+const stack = inject("supabase");
+process.env.NEXT_PUBLIC_SUPABASE_URL = stack.url;
+process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY = stack.anonKey;
+process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey;
+process.env.CRON_SECRET = "test-cron-secret";
