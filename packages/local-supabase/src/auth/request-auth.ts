@@ -1,0 +1,79 @@
+import type { IncomingMessage } from "node:http";
+import type { Sql } from "postgres";
+import { asRecord, bearerToken, BodyTooLargeError, readBody } from "../http-io.ts";
+import { JwtError, stringClaim, verifyJwt, type JwtClaims } from "../jwt.ts";
+import { AuthApiFailure, failures } from "./errors.ts";
+import type { TokenSettings } from "./sessions.ts";
+import { findUserById, type UserRow } from "./users.ts";
+
+export interface AuthContext {
+  sql: Sql;
+  settings: TokenSettings;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, BODY_LIMIT);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new AuthApiFailure(413, "request_too_large", error.message);
+    throw error;
+  }
+  if (raw.length === 0) return {};
+  try {
+    return asRecord(JSON.parse(raw.toString("utf8")));
+  } catch {
+    throw failures.badJson();
+  }
+}
+
+export function requireClaims(req: IncomingMessage, settings: TokenSettings): JwtClaims {
+  const token = bearerToken(req);
+  if (!token) throw failures.noAuthorization();
+  try {
+    return verifyJwt(token, settings.jwtSecret);
+  } catch (error) {
+    throw failures.badJwt(error instanceof JwtError ? error.message : "unknown error");
+  }
+}
+
+/**
+ * The signed-in user behind the bearer token. Like GoTrue, a token whose session was signed out is
+ * refused even though its signature and expiry are still fine.
+ */
+export async function requireUser(
+  req: IncomingMessage,
+  context: AuthContext,
+): Promise<{ claims: JwtClaims; user: UserRow; sessionId: string | undefined }> {
+  const claims = requireClaims(req, context.settings);
+  const sub = stringClaim(claims, "sub");
+  if (!sub) throw failures.badJwt("invalid claim: missing sub claim");
+  const sessionId = stringClaim(claims, "session_id");
+  if (sessionId !== undefined) {
+    const [session] = UUID.test(sessionId)
+      ? await context.sql`select 1 from auth.sessions where id = ${sessionId}`
+      : [];
+    if (!session) throw failures.sessionNotFound();
+  }
+  const user = UUID.test(sub) ? await findUserById(context.sql, sub) : null;
+  if (!user || user.deleted_at) throw failures.userFromJwtNotFound();
+  return { claims, user, sessionId };
+}
+
+const ADMIN_ROLES = new Set(["service_role", "supabase_admin"]);
+
+export function requireAdmin(req: IncomingMessage, settings: TokenSettings): void {
+  const claims = requireClaims(req, settings);
+  if (!ADMIN_ROLES.has(stringClaim(claims, "role") ?? "")) throw failures.notAdmin();
+}
+
+export function clientInfo(req: IncomingMessage): { userAgent: string | null; ip: string | null } {
+  return {
+    userAgent: req.headers["user-agent"] ?? null,
+    ip: req.socket.remoteAddress ?? null,
+  };
+}

@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { startCronRunner } from "../cron/runner.ts";
+import { findRepoRoot } from "../repo-root.ts";
+import { startStack, type Stack } from "../stack.ts";
+import { hostedBanner, localBanner } from "./banner.ts";
+import { readDemoLogins } from "./demo-logins.ts";
+import { DEFAULT_CRON_SECRET, devDataDir, isLocalUrl, portFromEnv } from "./settings.ts";
+import { exitAfterCleanup } from "./shutdown.ts";
+import { appEnvironment, runPnpm, withWebSocketFlag, type WebProcess } from "./web-app.ts";
+
+const APP_PORT = 3000;
+
+/**
+ * `pnpm dev`: the local stack on the Supabase CLI's ports, then `next dev` wired to it and the cron
+ * runner. With NEXT_PUBLIC_SUPABASE_URL pointing at a hosted project, only the app and crons run.
+ */
+export async function dev(): Promise<void> {
+  const repoRoot = findRepoRoot();
+  const cronSecret = process.env.CRON_SECRET || DEFAULT_CRON_SECRET;
+  const appUrl = process.env.APP_URL || `http://localhost:${APP_PORT}`;
+  const hostedUrl = process.env.NEXT_PUBLIC_SUPABASE_URL;
+
+  let stack: Stack | null = null;
+  let web: WebProcess | null = null;
+  let cron: { stop(): void } | null = null;
+  let stopping = false;
+  const shutdown = exitAfterCleanup(async () => {
+    stopping = true;
+    cron?.stop();
+    await web?.stop();
+    await stack?.stop();
+  });
+
+  let env: NodeJS.ProcessEnv;
+  if (hostedUrl && !isLocalUrl(hostedUrl)) {
+    console.info(hostedBanner(hostedUrl, appUrl));
+    env = {
+      ...process.env,
+      CRON_SECRET: cronSecret,
+      APP_URL: appUrl,
+      NODE_OPTIONS: withWebSocketFlag(process.env.NODE_OPTIONS),
+    };
+  } else {
+    const started = Date.now();
+    const seedFile = join(repoRoot, "supabase", "seed.sql");
+    stack = await startStack({
+      dataDir: devDataDir(repoRoot),
+      gatewayPort: portFromEnv("LOCAL_SUPABASE_PORT", 54321),
+      dbPort: portFromEnv("LOCAL_SUPABASE_DB_PORT", 54322),
+      seedFile,
+      log: (line) => {
+        // Postgres and PostgREST chatter (including the SQL errors RLS produces in normal use) stays
+        // out of the terminal; our own lines and crashes do not.
+        if (!line.startsWith("[postgres]") && !line.startsWith("[postgrest]")) console.info(`  ${line}`);
+        else if (/\b(FATAL|PANIC)\b/.test(line)) console.error(`  ${line}`);
+      },
+    });
+    console.info(localBanner(stack, appUrl, readDemoLogins(seedFile), Date.now() - started));
+    env = appEnvironment(stack, appUrl, cronSecret);
+  }
+
+  web = runPnpm(["--filter", "@repo/web", "dev"], { cwd: repoRoot, env });
+  cron = startCronRunner({
+    vercelJsonPath: join(repoRoot, "vercel.json"),
+    appUrl: `http://127.0.0.1:${APP_PORT}`,
+    cronSecret,
+    log: (line) => console.info(`  ${line}`),
+  });
+  const code = await web.exited;
+  if (stopping) return;
+  console.info(`  The web app exited (code ${code}); stopping local Supabase.`);
+  shutdown(code);
+}

@@ -1,0 +1,95 @@
+import { spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Stack } from "../stack.ts";
+
+export interface WebProcess {
+  /** Resolves with the exit code when the process ends, whoever ended it. */
+  exited: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** `node pnpm.cjs` when we were started by pnpm (its path is in npm_execpath), else `pnpm` from PATH. */
+function pnpmCommand(args: string[]): [string, string[]] {
+  const execPath = process.env.npm_execpath;
+  return execPath && /pnpm/.test(execPath) ? [process.execPath, [execPath, ...args]] : ["pnpm", args];
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs a pnpm command for the web app in its own process group, so that stopping it also stops the
+ * `next` processes pnpm starts underneath.
+ */
+export function runPnpm(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): WebProcess {
+  const [command, commandArgs] = pnpmCommand(args);
+  const child = spawn(command, commandArgs, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: "inherit",
+    detached: true,
+  });
+  const exited = new Promise<number>((resolve) => {
+    child.once("error", (error) => {
+      console.error(`Could not run pnpm ${args.join(" ")}: ${error.message}`);
+      resolve(1);
+    });
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone
+    }
+  };
+
+  return {
+    exited,
+    stop: async () => {
+      const pid = child.pid;
+      if (!pid) return;
+      // SIGINT, as a terminal's Ctrl-C would send: Next.js and pnpm treat it as a normal stop.
+      if (!done) signalGroup("SIGINT");
+      // Give Next.js a moment to exit on its own, then make sure nothing of the group survives.
+      const deadline = Date.now() + 10_000;
+      while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
+      if (groupAlive(pid)) signalGroup("SIGKILL");
+      await Promise.race([exited, sleep(2000)]);
+    },
+  };
+}
+
+/** Node 20 has WebSocket (needed by supabase-js) only behind a flag; Node 22+ has it built in. */
+export function withWebSocketFlag(nodeOptions: string | undefined): string {
+  const current = nodeOptions ?? "";
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 22 || current.includes("--experimental-websocket")) return current;
+  return `${current} --experimental-websocket`.trim();
+}
+
+/** The variables the app reads to reach this stack. */
+export function appEnvironment(stack: Stack, appUrl: string, cronSecret: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NEXT_PUBLIC_SUPABASE_URL: stack.url,
+    NEXT_PUBLIC_SUPABASE_ANON_KEY: stack.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    SUPABASE_DB_URL: stack.dbUrl,
+    CRON_SECRET: cronSecret,
+    APP_URL: appUrl,
+    NODE_OPTIONS: withWebSocketFlag(process.env.NODE_OPTIONS),
+  };
+}

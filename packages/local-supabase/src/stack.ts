@@ -1,0 +1,212 @@
+import { existsSync } from "node:fs";
+import { cp, rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import postgres, { type Sql } from "postgres";
+import { createAuthHandler } from "./auth/auth-server.ts";
+import { claimDataDir, dataDirLayout, prepareDataDir } from "./data-dir.ts";
+import { listenGateway, type Gateway } from "./gateway.ts";
+import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys.ts";
+import { applyBootstrap, applyMigrations, applySeed } from "./migrations.ts";
+import { assertPortFree, findFreePort, PortInUseError } from "./ports.ts";
+import { DB_PASSWORD, DB_USER, startPostgres, type PostgresCluster } from "./postgres-cluster.ts";
+import { startPostgrest, type PostgrestProcess } from "./postgrest-process.ts";
+import { removeFile, writePidFile } from "./processes.ts";
+import { findRepoRoot } from "./repo-root.ts";
+import { createStorageHandler } from "./storage/storage-server.ts";
+
+export interface StackOptions {
+  /** Postgres data in <dataDir>/pg, storage objects in <dataDir>/storage, pid files here. */
+  dataDir: string;
+  /** Default 0: a free port. `pnpm dev` passes 54321. */
+  gatewayPort?: number;
+  /** Default 0: a free port. `pnpm dev` passes 54322. */
+  dbPort?: number;
+  /** Default <repo>/supabase/migrations. */
+  migrationsDir?: string;
+  /** Default <repo>/supabase/seed.sql; null: no seed. Runs only when the cluster is created. */
+  seedFile?: string | null;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  url: string;
+  dbUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  gatewayPort: number;
+  dbPort: number;
+  /** Idempotent: stops the gateway, PostgREST and Postgres. */
+  stop(): Promise<void>;
+}
+
+// Named in the "port in use" errors: the variables the CLI reads.
+const GATEWAY_PORT_ENV = "LOCAL_SUPABASE_PORT";
+const DB_PORT_ENV = "LOCAL_SUPABASE_DB_PORT";
+
+function connect(port: number, user: string, max: number, application: string): Sql {
+  return postgres({
+    host: "127.0.0.1",
+    port,
+    user,
+    password: DB_PASSWORD,
+    database: "postgres",
+    max,
+    onnotice: () => undefined,
+    connection: { application_name: application },
+  });
+}
+
+async function openGateway(port: number, log: (line: string) => void): Promise<Gateway> {
+  try {
+    return await listenGateway({ port, apiKeys: [LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY], log });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new PortInUseError(port, GATEWAY_PORT_ENV);
+    throw error;
+  }
+}
+
+async function prepareDatabase(
+  dbPort: number,
+  cluster: PostgresCluster,
+  migrationsDir: string,
+  seedFile: string | null,
+  storageDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const sql = connect(dbPort, DB_USER, 1, "local-supabase migrations");
+  try {
+    await applyBootstrap(sql);
+    await applyMigrations(sql, migrationsDir, log);
+    if (cluster.fresh && seedFile) {
+      await applySeed(sql, seedFile, log);
+      await seedStorageObjects(join(dirname(seedFile), "seed-storage"), storageDir, log);
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * The seed inserts rows into storage.objects; the bytes behind them live beside it in
+ * seed-storage/<bucket>/<path>, and are copied where the storage server keeps objects.
+ */
+async function seedStorageObjects(sourceDir: string, storageDir: string, log: (line: string) => void): Promise<void> {
+  if (!existsSync(sourceDir)) return;
+  await cp(sourceDir, storageDir, { recursive: true });
+  log(`Seeded storage objects from ${sourceDir}`);
+}
+
+/**
+ * Starts Postgres, PostgREST and the gateway (with auth and storage in-process) on `dataDir`,
+ * applying bootstrap, migrations and, for a new cluster, the seed.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  const layout = dataDirLayout(dataDir);
+  const defaultsRoot =
+    options.migrationsDir === undefined || options.seedFile === undefined ? findRepoRoot() : "";
+  const migrationsDir = options.migrationsDir ?? join(defaultsRoot, "supabase", "migrations");
+  const seedFile =
+    options.seedFile === undefined ? join(defaultsRoot, "supabase", "seed.sql") : options.seedFile;
+
+  await prepareDataDir(dataDir);
+  const release = await claimDataDir(dataDir, log);
+
+  // Undone in reverse order if the start fails halfway.
+  const undo: (() => Promise<void>)[] = [release];
+  let cluster: PostgresCluster | null = null;
+  try {
+    const dbPort = options.dbPort ? options.dbPort : await findFreePort();
+    if (options.dbPort) await assertPortFree(options.dbPort, DB_PORT_ENV);
+    const gateway = await openGateway(options.gatewayPort ?? 0, log);
+    undo.push(() => gateway.close());
+
+    cluster = await startPostgres({ pgDir: layout.pgDir, workDir: dataDir, port: dbPort, log });
+    undo.push(cluster.stop);
+    await prepareDatabase(dbPort, cluster, migrationsDir, seedFile, layout.storageDir, log);
+
+    const postgrest: PostgrestProcess = await startPostgrest({
+      dbPort,
+      port: await findFreePort(),
+      jwtSecret: LOCAL_JWT_SECRET,
+      dataDir,
+      log,
+    });
+    const stopPostgrest = async (): Promise<void> => {
+      await postgrest.stop();
+      await removeFile(layout.postgrestPidFile);
+    };
+    undo.push(stopPostgrest);
+    await writePidFile(layout.postgrestPidFile, postgrest.pid);
+
+    const url = `http://127.0.0.1:${gateway.port}`;
+    const authSql = connect(dbPort, "supabase_auth_admin", 5, "local-supabase auth");
+    const storageSql = connect(dbPort, "supabase_storage_admin", 5, "local-supabase storage");
+    const closePools = async (): Promise<void> => {
+      await Promise.all([authSql.end({ timeout: 2 }), storageSql.end({ timeout: 2 })]);
+    };
+    undo.push(closePools);
+    gateway.setRoutes({
+      postgrestPort: postgrest.port,
+      auth: createAuthHandler(authSql, { issuer: `${url}/auth/v1`, jwtSecret: LOCAL_JWT_SECRET }, log),
+      storage: createStorageHandler(storageSql, layout.storageDir, LOCAL_JWT_SECRET, log),
+    });
+
+    // Children get no signal when a test runner exits without calling stop(); a kill on exit keeps
+    // the common case clean (SIGKILL of this process is handled by the next start's reaping).
+    const killOnExit = (): void => {
+      for (const pid of [postgrest.pid, cluster?.pid ?? 0]) {
+        try {
+          if (pid) process.kill(pid, pid === postgrest.pid ? "SIGTERM" : "SIGINT");
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.on("exit", killOnExit);
+
+    // Front to back: no new requests, then the pools, PostgREST, Postgres, and the claim last.
+    const runningCluster = cluster;
+    const stopAll = async (): Promise<void> => {
+      process.off("exit", killOnExit);
+      await runSteps([
+        () => gateway.close(),
+        closePools,
+        stopPostgrest,
+        () => runningCluster.stop(),
+        release,
+      ]);
+    };
+
+    log(`Local Supabase ready in ${Date.now() - started} ms`);
+    let stopping: Promise<void> | null = null;
+    return {
+      url,
+      dbUrl: `postgresql://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${dbPort}/postgres`,
+      anonKey: LOCAL_ANON_KEY,
+      serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
+      jwtSecret: LOCAL_JWT_SECRET,
+      gatewayPort: gateway.port,
+      dbPort,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await runSteps([...undo].reverse()).catch(() => undefined);
+    // A cluster that never got its migrations and seed would not be re-seeded next time: start over.
+    if (cluster?.fresh) await rm(layout.pgDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Runs every step even when one fails, then reports the first failure. */
+async function runSteps(steps: (() => Promise<void>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of steps) {
+    await step().catch((error: unknown) => errors.push(error));
+  }
+  if (errors.length > 0) throw errors[0];
+}
