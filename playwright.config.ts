@@ -44,6 +44,9 @@ export default defineConfig({
     env: { PORT: String(port) },
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,
+    // SIGTERM lets the CLI stop Next.js (its own process group), PostgREST and Postgres in order;
+    // Playwright's default SIGKILL of the group would leave the Next.js server behind.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     stdout: "pipe",
     stderr: "pipe",
   },

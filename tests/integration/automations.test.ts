@@ -126,15 +126,13 @@ describe("automations and schedules", () => {
       params: {},
     });
     const outsiderOrg = await createOrg(outsider);
-    const schedule = await outsider.client
-      .from("schedules")
-      .insert({
-        org_id: outsiderOrg,
-        automation_id: automation.id,
-        created_by: outsider.id,
-        cron: "* * * * *",
-        next_run_at: new Date().toISOString(),
-      });
+    const schedule = await outsider.client.from("schedules").insert({
+      org_id: outsiderOrg,
+      automation_id: automation.id,
+      created_by: outsider.id,
+      cron: "* * * * *",
+      next_run_at: new Date().toISOString(),
+    });
     expect(schedule.error?.code).toBe("23503");
   });
 

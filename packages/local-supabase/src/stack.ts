@@ -92,7 +92,11 @@ async function prepareDatabase(
  * The seed inserts rows into storage.objects; the bytes behind them live beside it in
  * seed-storage/<bucket>/<path>, and are copied where the storage server keeps objects.
  */
-async function seedStorageObjects(sourceDir: string, storageDir: string, log: (line: string) => void): Promise<void> {
+async function seedStorageObjects(
+  sourceDir: string,
+  storageDir: string,
+  log: (line: string) => void,
+): Promise<void> {
   if (!existsSync(sourceDir)) return;
   await cp(sourceDir, storageDir, { recursive: true });
   log(`Seeded storage objects from ${sourceDir}`);

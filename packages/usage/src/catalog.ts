@@ -29,10 +29,38 @@ export interface MetricDefinition {
 }
 
 export const METRICS: Record<EventType, MetricDefinition> = {
-  record_created: { type: "record_created", label: "Records created", unit: "records", kind: "counter", limitKey: "max_records", signed: false },
-  api_call: { type: "api_call", label: "API calls", unit: "calls", kind: "counter", limitKey: "max_api_calls_per_month", signed: false },
-  automation_run: { type: "automation_run", label: "Automation runs", unit: "runs", kind: "counter", limitKey: "max_automations", signed: false },
-  storage_used: { type: "storage_used", label: "Storage", unit: "bytes", kind: "gauge", limitKey: "max_storage_gb", signed: true },
+  record_created: {
+    type: "record_created",
+    label: "Records created",
+    unit: "records",
+    kind: "counter",
+    limitKey: "max_records",
+    signed: false,
+  },
+  api_call: {
+    type: "api_call",
+    label: "API calls",
+    unit: "calls",
+    kind: "counter",
+    limitKey: "max_api_calls_per_month",
+    signed: false,
+  },
+  automation_run: {
+    type: "automation_run",
+    label: "Automation runs",
+    unit: "runs",
+    kind: "counter",
+    limitKey: "max_automations",
+    signed: false,
+  },
+  storage_used: {
+    type: "storage_used",
+    label: "Storage",
+    unit: "bytes",
+    kind: "gauge",
+    limitKey: "max_storage_gb",
+    signed: true,
+  },
   schedule_executed: {
     type: "schedule_executed",
     label: "Schedule executions",
@@ -41,8 +69,22 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     limitKey: "max_schedule_runs_per_month",
     signed: false,
   },
-  ai_tokens_used: { type: "ai_tokens_used", label: "AI tokens", unit: "tokens", kind: "counter", limitKey: "max_ai_tokens_per_month", signed: false },
-  user_active: { type: "user_active", label: "Active users", unit: "users", kind: "unique", limitKey: "max_active_users", signed: false },
+  ai_tokens_used: {
+    type: "ai_tokens_used",
+    label: "AI tokens",
+    unit: "tokens",
+    kind: "counter",
+    limitKey: "max_ai_tokens_per_month",
+    signed: false,
+  },
+  user_active: {
+    type: "user_active",
+    label: "Active users",
+    unit: "users",
+    kind: "unique",
+    limitKey: "max_active_users",
+    signed: false,
+  },
 };
 
 const uuid = z.uuid({ message: "must be a UUID" });
@@ -57,9 +99,21 @@ export const eventDataSchemas = {
     status: z.number().int().min(100).max(599),
     key_id: uuid.optional(),
   }),
-  automation_run: z.looseObject({ automation_id: uuid.optional(), run_id: uuid.optional(), trigger: z.string().max(20).optional() }),
-  storage_used: z.looseObject({ file_id: uuid.optional(), record_id: uuid.optional(), operation: z.enum(["upload", "delete"]).optional() }),
-  schedule_executed: z.looseObject({ schedule_id: uuid.optional(), automation_id: uuid.optional(), run_id: uuid.optional() }),
+  automation_run: z.looseObject({
+    automation_id: uuid.optional(),
+    run_id: uuid.optional(),
+    trigger: z.string().max(20).optional(),
+  }),
+  storage_used: z.looseObject({
+    file_id: uuid.optional(),
+    record_id: uuid.optional(),
+    operation: z.enum(["upload", "delete"]).optional(),
+  }),
+  schedule_executed: z.looseObject({
+    schedule_id: uuid.optional(),
+    automation_id: uuid.optional(),
+    run_id: uuid.optional(),
+  }),
   ai_tokens_used: z.looseObject({
     model: shortText,
     prompt_tokens: z.number().int().nonnegative(),
@@ -75,7 +129,8 @@ export const MAX_QUANTITY = 1e15;
 export const MAX_EVENT_DATA_BYTES = 4096;
 
 const eventTypeSchema = z.enum(EVENT_TYPES, {
-  error: (issue) => `unknown event type ${JSON.stringify(issue.input)}; expected one of ${EVENT_TYPES.join(", ")}`,
+  error: (issue) =>
+    `unknown event type ${JSON.stringify(issue.input)}; expected one of ${EVENT_TYPES.join(", ")}`,
 });
 
 /** One usage event as callers describe it, before stamping. */
@@ -92,10 +147,18 @@ export const usageEventInputSchema = z
   .superRefine((event, ctx) => {
     const metric = METRICS[event.eventType];
     if (!metric.signed && event.quantity < 0) {
-      ctx.addIssue({ code: "custom", path: ["quantity"], message: `${event.eventType} cannot have a negative quantity` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["quantity"],
+        message: `${event.eventType} cannot have a negative quantity`,
+      });
     }
     if (Math.abs(event.quantity) > MAX_QUANTITY) {
-      ctx.addIssue({ code: "custom", path: ["quantity"], message: `must be at most ${MAX_QUANTITY} in size` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["quantity"],
+        message: `must be at most ${MAX_QUANTITY} in size`,
+      });
     }
     if (metric.kind !== "gauge" && !Number.isInteger(event.quantity)) {
       ctx.addIssue({ code: "custom", path: ["quantity"], message: `${event.eventType} counts whole units` });
@@ -103,11 +166,19 @@ export const usageEventInputSchema = z
     const data = eventDataSchemas[event.eventType].safeParse(event.eventData);
     if (!data.success) {
       for (const issue of data.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["eventData", ...issue.path.map(String)], message: issue.message });
+        ctx.addIssue({
+          code: "custom",
+          path: ["eventData", ...issue.path.map(String)],
+          message: issue.message,
+        });
       }
     }
     if (JSON.stringify(event.eventData).length > MAX_EVENT_DATA_BYTES) {
-      ctx.addIssue({ code: "custom", path: ["eventData"], message: `must be at most ${MAX_EVENT_DATA_BYTES} bytes as JSON` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["eventData"],
+        message: `must be at most ${MAX_EVENT_DATA_BYTES} bytes as JSON`,
+      });
     }
   });
 

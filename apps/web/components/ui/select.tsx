@@ -28,6 +28,9 @@ export function Select({
   "aria-label": ariaLabel,
   ...props
 }: SelectProps) {
+  // Radix renders the chosen item's text only once the items have mounted; give it the label up
+  // front so the server-rendered trigger is not blank.
+  const selected = options.find((option) => option.value === (props.value ?? props.defaultValue));
   return (
     <SelectPrimitive.Root {...props}>
       <SelectPrimitive.Trigger
@@ -39,7 +42,9 @@ export function Select({
           className,
         )}
       >
-        <SelectPrimitive.Value placeholder={placeholder} />
+        <span className="truncate">
+          <SelectPrimitive.Value placeholder={placeholder}>{selected?.label}</SelectPrimitive.Value>
+        </span>
         <SelectPrimitive.Icon className="text-slate-500" aria-hidden>
           ▾
         </SelectPrimitive.Icon>
