@@ -42,7 +42,7 @@ describe("files attached to records", () => {
     const blob = await downloadRecordFile(owner.client, row.storage_path);
     expect(await blob.text()).toBe(content);
 
-    const deleted = await deleteRecordFile(owner.client, orgId, row.id);
+    const deleted = await deleteRecordFile(owner.client, { orgId, fileId: row.id, userId: owner.id });
     expect(deleted.size_bytes).toBe(file.size);
     expect(await listRecordFiles(owner.client, orgId, recordId)).toEqual([]);
     const objects = await db`select name from storage.objects where name = ${row.storage_path}`;
@@ -61,7 +61,9 @@ describe("files attached to records", () => {
     await expect(downloadRecordFile(outsider.client, row.storage_path)).rejects.toMatchObject({
       code: "not_found",
     });
-    await expect(deleteRecordFile(outsider.client, orgId, row.id)).rejects.toMatchObject({
+    await expect(
+      deleteRecordFile(outsider.client, { orgId, fileId: row.id, userId: outsider.id }),
+    ).rejects.toMatchObject({
       code: "not_found",
     });
 

@@ -7,3 +7,5 @@ process.env.NEXT_PUBLIC_SUPABASE_URL = stack.url;
 process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY = stack.anonKey;
 process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey;
 process.env.CRON_SECRET = "test-cron-secret";
+// Low enough that the rate-limit test needs few requests: 20 per key per 10 s window.
+process.env.USAGE_INGEST_RATE_LIMIT = "20";

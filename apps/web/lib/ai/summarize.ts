@@ -1,7 +1,10 @@
 import "server-only";
 
+import { usageKeys } from "@repo/usage";
+
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
+import { logUsage } from "@/lib/usage/server";
 
 import { AI_NOT_CONFIGURED_MESSAGE, chatCompletion, getAiConfig } from "./provider";
 
@@ -47,5 +50,18 @@ export async function summarizeRecord(params: SummarizeParams) {
     .select("id, summary, model, prompt_tokens, completion_tokens, total_tokens, created_at")
     .single();
   if (error) throw new Error(`Could not save the AI request: ${error.message}`);
+  logUsage({
+    eventType: "ai_tokens_used",
+    userId: params.userId,
+    orgId: params.orgId,
+    quantity: data.total_tokens,
+    eventData: {
+      model: data.model,
+      prompt_tokens: data.prompt_tokens,
+      completion_tokens: data.completion_tokens,
+      request_id: data.id,
+    },
+    idempotencyKey: usageKeys.aiTokens(data.id),
+  });
   return data;
 }

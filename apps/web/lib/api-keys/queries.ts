@@ -54,18 +54,21 @@ export async function revokeApiKey(client: Client, orgId: string, keyId: string)
 export interface ApiKeyPrincipal {
   keyId: string;
   orgId: string;
+  /** The key's creator: API usage is attributed to them. */
   userId: string;
+  revoked: boolean;
 }
 
-/** Resolves a presented secret (service role): null when unknown or revoked. */
-export async function authenticateApiKey(admin: Client, secret: string): Promise<ApiKeyPrincipal | null> {
+/** Resolves a presented secret (service role): null when unknown; revoked keys say so. */
+export async function findApiKey(admin: Client, secret: string): Promise<ApiKeyPrincipal | null> {
   const { data, error } = await admin
     .from("api_keys")
     .select("id, org_id, created_by, revoked_at, last_used_at")
     .eq("key_hash", hashApiKey(secret))
     .maybeSingle();
   if (error) throw new Error(`Could not check the API key: ${error.message}`);
-  if (!data || data.revoked_at) return null;
+  if (!data) return null;
+  if (data.revoked_at) return { keyId: data.id, orgId: data.org_id, userId: data.created_by, revoked: true };
 
   // last_used_at is informational: refresh it at most once a minute, and never fail the call over it.
   const stale = !data.last_used_at || Date.now() - Date.parse(data.last_used_at) > 60_000;
@@ -76,5 +79,5 @@ export async function authenticateApiKey(admin: Client, secret: string): Promise
       .eq("id", data.id);
     if (touchError) console.error("[api-keys] could not record last use", touchError.message);
   }
-  return { keyId: data.id, orgId: data.org_id, userId: data.created_by };
+  return { keyId: data.id, orgId: data.org_id, userId: data.created_by, revoked: false };
 }

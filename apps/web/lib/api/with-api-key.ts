@@ -2,10 +2,11 @@ import "server-only";
 
 import type { NextResponse } from "next/server";
 
-import { authenticateApiKey, type ApiKeyPrincipal } from "@/lib/api-keys/queries";
+import { findApiKey, type ApiKeyPrincipal } from "@/lib/api-keys/queries";
 import { bearerToken } from "@/lib/api-keys/keys";
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
+import { logUsage } from "@/lib/usage/server";
 
 import { errorResponse } from "./responses";
 
@@ -17,18 +18,39 @@ export interface ApiKeyContext {
 
 type Handler<P> = (request: Request, ctx: ApiKeyContext, params: P) => Promise<Response | NextResponse>;
 
-/** The one wrapper for /api/v1 routes: authenticates the API key and maps errors to JSON. */
+/**
+ * The one wrapper for /api/v1 routes: authenticates the API key, maps errors to JSON, and meters
+ * every call made with a known key (refused ones included) as an api_call with its status.
+ * Calls without a key, or with an unknown one, name nobody to attribute them to.
+ */
 export function withApiKey<P = Record<string, never>>(handler: Handler<P>) {
   return async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
+    let principal: ApiKeyPrincipal | null = null;
+    let response: Response;
     try {
       const secret = bearerToken(request.headers.get("authorization"));
       if (!secret) throw new AppError("unauthorized", 'Send your API key as "Authorization: Bearer <key>".');
       const admin = createAdminSupabaseClient();
-      const principal = await authenticateApiKey(admin, secret);
-      if (!principal) throw new AppError("unauthorized", "This API key is unknown or has been revoked.");
-      return await handler(request, { principal, admin }, await route.params);
+      principal = await findApiKey(admin, secret);
+      if (!principal || principal.revoked)
+        throw new AppError("unauthorized", "This API key is unknown or has been revoked.");
+      response = await handler(request, { principal, admin }, await route.params);
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error);
     }
+    if (principal) {
+      logUsage({
+        eventType: "api_call",
+        userId: principal.userId,
+        orgId: principal.orgId,
+        eventData: {
+          route: new URL(request.url).pathname,
+          method: request.method,
+          status: response.status,
+          key_id: principal.keyId,
+        },
+      });
+    }
+    return response;
   };
 }

@@ -1,7 +1,10 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 
+import { usageKeys } from "@repo/usage";
+
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
+import { logUsage } from "@/lib/usage/server";
 
 import { nextCronRun } from "./cron";
 
@@ -92,23 +95,30 @@ export async function deleteAutomation(client: Client, orgId: string, id: string
 
 /**
  * Runs an automation through the run_automation RPC (one transaction, result and duration
- * recorded). Service-role client: the caller has checked who may run it.
+ * recorded) and meters the run against `actor`. Service-role client: the caller has checked
+ * who may run it.
  */
 export async function runAutomation(
   admin: Client,
-  params: { automationId: string; trigger: Trigger; actor: string | null; scheduleId?: string },
+  params: { automationId: string; trigger: Trigger; actor: string; scheduleId?: string },
 ) {
   const { data, error } = await admin.rpc("run_automation", {
     p_automation_id: params.automationId,
     p_trigger: params.trigger,
-    // null for runs nobody started by hand (schedules whose creator is gone)
-    p_actor: params.actor as string,
+    p_actor: params.actor,
     p_schedule_id: params.scheduleId,
   });
   if (error) {
     if (error.code === "P0002") throw new AppError("not_found", "Automation not found.");
     throw new Error(`The automation could not run: ${error.message}`);
   }
+  logUsage({
+    eventType: "automation_run",
+    userId: params.actor,
+    orgId: data.org_id,
+    eventData: { automation_id: data.automation_id, run_id: data.id, trigger: data.trigger },
+    idempotencyKey: usageKeys.automationRun(data.id),
+  });
   return data;
 }
 

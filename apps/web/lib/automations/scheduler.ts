@@ -2,7 +2,10 @@ import "server-only";
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 
+import { usageKeys } from "@repo/usage";
+
 import type { Database } from "@/lib/supabase/database.types";
+import { logUsage } from "@/lib/usage/server";
 
 import { nextCronRun } from "./cron";
 import { runAutomation } from "./queries";
@@ -61,11 +64,20 @@ export async function runDueSchedules(admin: Client, now: Date = new Date(), bat
     }
 
     try {
+      // Runs are metered against the schedule's author, or an owner once the author is gone.
+      const actor = schedule.created_by ?? (await findOrgOwner(admin, schedule.org_id));
       const run = await runAutomation(admin, {
         automationId: schedule.automation_id,
         trigger: "schedule",
-        actor: schedule.created_by,
+        actor,
         scheduleId: schedule.id,
+      });
+      logUsage({
+        eventType: "schedule_executed",
+        userId: actor,
+        orgId: schedule.org_id,
+        eventData: { schedule_id: schedule.id, automation_id: schedule.automation_id, run_id: run.id },
+        idempotencyKey: usageKeys.scheduleExecuted(run.id),
       });
       results.push({ ...base, outcome: "ran", runId: run.id });
     } catch (runError) {
@@ -77,4 +89,17 @@ export async function runDueSchedules(admin: Client, now: Date = new Date(), bat
     }
   }
   return results;
+}
+
+async function findOrgOwner(admin: Client, orgId: string): Promise<string> {
+  const { data, error } = await admin
+    .from("memberships")
+    .select("user_id")
+    .eq("org_id", orgId)
+    .eq("role", "owner")
+    .order("created_at")
+    .limit(1)
+    .single();
+  if (error) throw new Error(`Organization ${orgId} has no owner to attribute the run to: ${error.message}`);
+  return data.user_id;
 }

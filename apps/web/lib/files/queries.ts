@@ -2,8 +2,11 @@ import { randomUUID } from "node:crypto";
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 
+import { usageKeys } from "@repo/usage";
+
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
+import { logUsage } from "@/lib/usage/server";
 
 import { RECORD_FILES_BUCKET, safeFileName } from "./schemas";
 
@@ -67,11 +70,23 @@ export async function uploadRecordFile(
       console.error("[files] could not remove an orphaned object", path, cleanup.error.message);
     throw new Error(`Could not save the file: ${error.message}`);
   }
+  logUsage({
+    eventType: "storage_used",
+    userId: params.userId,
+    orgId: params.orgId,
+    quantity: data.size_bytes,
+    eventData: { file_id: data.id, record_id: data.record_id, operation: "upload" },
+    idempotencyKey: usageKeys.storageUpload(data.id),
+  });
   return data;
 }
 
-/** Removes the object and its row; returns the row so callers know the size that was freed. */
-export async function deleteRecordFile(client: Client, orgId: string, id: string) {
+/** Removes the object and its row, and meters the freed bytes against `userId`. */
+export async function deleteRecordFile(
+  client: Client,
+  params: { orgId: string; fileId: string; userId: string },
+) {
+  const { orgId, fileId: id } = params;
   const file = await getRecordFile(client, id);
   if (!file || file.org_id !== orgId) throw new AppError("not_found", "File not found.");
 
@@ -80,6 +95,14 @@ export async function deleteRecordFile(client: Client, orgId: string, id: string
 
   const { error } = await client.from("record_files").delete().eq("id", id);
   if (error) throw new Error(`Could not delete the file: ${error.message}`);
+  logUsage({
+    eventType: "storage_used",
+    userId: params.userId,
+    orgId,
+    quantity: -file.size_bytes,
+    eventData: { file_id: file.id, record_id: file.record_id, operation: "delete" },
+    idempotencyKey: usageKeys.storageDelete(file.id),
+  });
   return file;
 }
 

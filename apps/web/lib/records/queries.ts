@@ -1,7 +1,10 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 
+import { usageKeys } from "@repo/usage";
+
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
+import { logUsage } from "@/lib/usage/server";
 
 import type { CreateRecordInput } from "./schemas";
 
@@ -50,7 +53,7 @@ export async function getRecord(client: Client, orgId: string, id: string) {
 /** Creates a record in the organization. `client` decides whose rights apply (RLS or an API key's org). */
 export async function createRecord(
   client: Client,
-  params: { orgId: string; userId: string; input: CreateRecordInput },
+  params: { orgId: string; userId: string; input: CreateRecordInput; source?: "app" | "api" },
 ) {
   const { data, error } = await client
     .from("records")
@@ -68,6 +71,13 @@ export async function createRecord(
       throw new AppError("forbidden", "You cannot create records in this organization.");
     throw new Error(`Could not create the record: ${error.message}`);
   }
+  logUsage({
+    eventType: "record_created",
+    userId: params.userId,
+    orgId: params.orgId,
+    eventData: { record_id: data.id, source: params.source ?? "app" },
+    idempotencyKey: usageKeys.recordCreated(data.id),
+  });
   return data;
 }
 

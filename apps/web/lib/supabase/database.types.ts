@@ -110,6 +110,24 @@ export type Database = {
           },
         ]
       }
+      api_rate_limits: {
+        Row: {
+          bucket: string
+          hits: number
+          window_start: string
+        }
+        Insert: {
+          bucket: string
+          hits: number
+          window_start: string
+        }
+        Update: {
+          bucket?: string
+          hits?: number
+          window_start?: string
+        }
+        Relationships: []
+      }
       automation_runs: {
         Row: {
           automation_id: string
@@ -559,6 +577,42 @@ export type Database = {
           },
         ]
       }
+      usage_events: {
+        Row: {
+          created_at: string
+          event_data: NonNullable<Json>
+          event_type: string
+          id: string
+          idempotency_key: string
+          org_id: string | null
+          quantity: number
+          received_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at: string
+          event_data?: NonNullable<Json>
+          event_type: string
+          id?: string
+          idempotency_key: string
+          org_id?: string | null
+          quantity: number
+          received_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          event_data?: NonNullable<Json>
+          event_type?: string
+          id?: string
+          idempotency_key?: string
+          org_id?: string | null
+          quantity?: number
+          received_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
@@ -571,6 +625,10 @@ export type Database = {
       create_organization: {
         Args: { p_is_personal?: boolean; p_name: string; p_owner: string }
         Returns: string
+      }
+      hit_rate_limit: {
+        Args: { p_bucket: string; p_limit: number; p_window_seconds: number }
+        Returns: number
       }
       run_automation: {
         Args: {
@@ -609,6 +667,19 @@ export type Database = {
           p_user_id: string
         }
         Returns: undefined
+      }
+      usage_summary: {
+        Args: {
+          p_end?: string
+          p_org_id?: string
+          p_start?: string
+          p_user_id?: string
+        }
+        Returns: {
+          event_count: number
+          event_type: string
+          total_quantity: number
+        }[]
       }
     }
     Enums: {

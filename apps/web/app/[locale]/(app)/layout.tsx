@@ -6,6 +6,7 @@ import { requireAuth } from "@/lib/auth/server";
 import { isLocale } from "@/lib/i18n/config";
 import { getDictionary } from "@/lib/i18n/dictionaries";
 import { getCurrentOrg } from "@/lib/orgs/current";
+import { logUserActive } from "@/lib/usage/server";
 
 export default async function AppLayout({
   children,
@@ -18,6 +19,7 @@ export default async function AppLayout({
   if (!isLocale(locale)) notFound();
   const ctx = await requireAuth({ locale });
   const { orgs, current } = await getCurrentOrg(ctx);
+  logUserActive(ctx.user.id, current?.id ?? null);
   const t = getDictionary(locale);
 
   return (

@@ -33,7 +33,7 @@ export const deleteRecordAction = orgAction(
   async (input, ctx) => {
     // Files go first so their storage objects never outlive the record.
     for (const file of await listRecordFiles(ctx.supabase, ctx.orgId, input.recordId)) {
-      await deleteRecordFile(ctx.supabase, ctx.orgId, file.id);
+      await deleteRecordFile(ctx.supabase, { orgId: ctx.orgId, fileId: file.id, userId: ctx.user.id });
     }
     await deleteRecord(ctx.supabase, ctx.orgId, input.recordId);
     revalidatePath("/[locale]/records", "page");

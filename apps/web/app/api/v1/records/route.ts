@@ -29,6 +29,7 @@ export const POST = withApiKey(async (request, { principal, admin }) => {
     orgId: principal.orgId,
     userId: principal.userId,
     input: body.data,
+    source: "api",
   });
   return NextResponse.json({ data: record }, { status: 201 });
 });

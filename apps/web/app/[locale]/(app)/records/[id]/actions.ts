@@ -35,7 +35,11 @@ export const uploadFileAction = orgAction(uploadFileSchema, members, async (inpu
 const deleteFileSchema = z.object({ orgId: uuidSchema, fileId: uuidSchema });
 
 export const deleteFileAction = orgAction(deleteFileSchema, members, async (input, ctx) => {
-  const file = await deleteRecordFile(ctx.supabase, ctx.orgId, input.fileId);
+  const file = await deleteRecordFile(ctx.supabase, {
+    orgId: ctx.orgId,
+    fileId: input.fileId,
+    userId: ctx.user.id,
+  });
   revalidatePath("/[locale]/records/[id]", "page");
   return { status: "success", message: `Deleted ${file.file_name}.` };
 });

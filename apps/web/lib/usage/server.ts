@@ -1,0 +1,184 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import {
+  EVENT_TYPES,
+  UsageQueue,
+  usageEventInputSchema,
+  type EventType,
+  type Sink,
+  type UsageEvent,
+  type UsageEventInput,
+  usageKeys,
+} from "@repo/usage";
+import { after } from "next/server";
+
+import { createAdminSupabaseClient } from "@/lib/supabase/admin";
+import type { Json, TablesInsert } from "@/lib/supabase/database.types";
+
+/**
+ * The one module the app imports for usage: logUsage() to record, and the read queries.
+ * DESIGN.md section 4: logging returns at once, never throws or rejects, and never makes the
+ * user's action wait or fail.
+ */
+
+export type LogUsageParams = UsageEventInput;
+
+/** Writes one batch with one bulk insert; duplicates (same idempotency key) are skipped. */
+export const supabaseUsageSink: Sink<UsageEvent> = {
+  async write(batch) {
+    const rows: TablesInsert<"usage_events">[] = batch.map((event) => ({
+      ...event,
+      event_data: event.event_data as { [key: string]: Json },
+    }));
+    const { error } = await createAdminSupabaseClient()
+      .from("usage_events")
+      .upsert(rows, { onConflict: "idempotency_key", ignoreDuplicates: true });
+    if (error) throw new Error(`usage_events insert failed: ${error.message}`);
+  },
+};
+
+interface UsageState {
+  queue: UsageQueue<UsageEvent>;
+  invalid: number;
+}
+
+// One queue per server process; kept on globalThis so dev-mode module reloads share it.
+const globalState = globalThis as typeof globalThis & { __meterlineUsage?: UsageState };
+
+function state(): UsageState {
+  if (!globalState.__meterlineUsage) {
+    const queue = new UsageQueue<UsageEvent>({
+      sink: supabaseUsageSink,
+      maxBatchSize: 1000, // postgrest-js bulk inserts are quadratic in the row count above this
+      flushIntervalMs: Number(process.env.USAGE_FLUSH_INTERVAL_MS ?? 500),
+      maxQueueSize: 200_000,
+      onDrop: (_dropped, total) => {
+        if (total === 1 || total % 1000 === 0)
+          console.error(`[usage] queue full: ${total} events dropped so far`);
+      },
+      onError: (error, attempt) => {
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(`[usage] flush failed (attempt ${attempt}), will retry: ${message}`);
+      },
+    });
+    globalState.__meterlineUsage = { queue, invalid: 0 };
+    // A long-running server drains on its way out; Vercel functions drain through after().
+    process.once("beforeExit", () => void queue.flush());
+  }
+  return globalState.__meterlineUsage;
+}
+
+/**
+ * Records a usage event. Returns immediately; the event is validated against the catalog,
+ * stamped and queued, and written in a batch after the response (Next.js `after()`) or by the
+ * queue's timer. Invalid events are dropped with a log line, never thrown.
+ */
+export function logUsage(params: LogUsageParams): void {
+  try {
+    const parsed = usageEventInputSchema.safeParse(params);
+    const current = state();
+    if (!parsed.success) {
+      current.invalid += 1;
+      const issue = parsed.error.issues[0];
+      console.error(
+        `[usage] invalid ${String(params.eventType)} event dropped: ${issue?.path.join(".")} ${issue?.message}`,
+      );
+      return;
+    }
+    const event = parsed.data;
+    current.queue.enqueue({
+      user_id: event.userId,
+      org_id: event.orgId,
+      event_type: event.eventType,
+      quantity: event.quantity,
+      event_data: event.eventData,
+      created_at: (event.createdAt ? new Date(event.createdAt) : new Date()).toISOString(),
+      idempotency_key: event.idempotencyKey ?? `${event.eventType}:${randomUUID()}`,
+    });
+    flushAfterResponse(current.queue);
+  } catch (error) {
+    console.error("[usage] logUsage failed; the action goes on", error);
+  }
+}
+
+function flushAfterResponse(queue: UsageQueue<UsageEvent>) {
+  try {
+    after(() => queue.flush());
+  } catch {
+    // Outside a request (scripts, tests, the queue's own timer): the timer flushes.
+  }
+}
+
+/** Writes everything queued now. For shutdown hooks and tests; never rejects. */
+export function flushUsage(): Promise<void> {
+  return state().queue.flush();
+}
+
+export function usageQueueStats() {
+  return { ...state().queue.stats(), invalid: state().invalid };
+}
+
+export interface UsageSummaryParams {
+  orgId?: string | null;
+  userId?: string | null;
+  startDate: Date;
+  endDate: Date;
+}
+
+export type UsageSummary = Record<EventType, { total: number; count: number }>;
+
+/**
+ * Totals per metric in [startDate, endDate) for an organization and/or a user, read with the
+ * service role (callers check who may see which scope). Counters sum, user_active counts distinct
+ * users, storage is the gauge at endDate (every delta ever).
+ */
+export async function getUsageSummary(params: UsageSummaryParams): Promise<UsageSummary> {
+  const { data, error } = await createAdminSupabaseClient().rpc("usage_summary", {
+    p_org_id: params.orgId ?? undefined,
+    p_user_id: params.userId ?? undefined,
+    p_start: params.startDate.toISOString(),
+    p_end: params.endDate.toISOString(),
+  });
+  if (error) throw new Error(`Could not read usage: ${error.message}`);
+
+  const summary = Object.fromEntries(
+    EVENT_TYPES.map((type) => [type, { total: 0, count: 0 }]),
+  ) as UsageSummary;
+  for (const row of data) {
+    if ((EVENT_TYPES as readonly string[]).includes(row.event_type)) {
+      summary[row.event_type as EventType] = {
+        total: Number(row.total_quantity),
+        count: Number(row.event_count),
+      };
+    }
+  }
+  return summary;
+}
+
+// user_active is keyed per user and UTC day; remembering the keys already sent today saves a
+// queued event per page view (the unique key makes repeats harmless anyway).
+const activeKeysSent = new Set<string>();
+let activeKeysDay = "";
+
+/** Marks a user active today (once per UTC day), in the organization they are working in. */
+export function logUserActive(userId: string, orgId: string | null, now: Date = new Date()): void {
+  const day = now.toISOString().slice(0, 10);
+  if (day !== activeKeysDay) {
+    activeKeysSent.clear();
+    activeKeysDay = day;
+  }
+  const key = usageKeys.userActive(userId, now);
+  if (activeKeysSent.has(key)) return;
+  activeKeysSent.add(key);
+  logUsage({
+    eventType: "user_active",
+    userId,
+    orgId,
+    quantity: 1,
+    eventData: { date: day },
+    createdAt: now,
+    idempotencyKey: key,
+  });
+}

@@ -1,0 +1,145 @@
+-- Usage events: one row per metered action (DESIGN.md section 3, "usage_events").
+--
+-- Sections: table and checks · indexes · RLS
+--
+-- Only the service role writes events (the app's logUsage sink and the ingestion API). Duplicates
+-- are recognised by idempotency_key: a repeated key is inserted once and reported as success.
+
+------------------------------------------------------------------------------------------------
+-- Table
+------------------------------------------------------------------------------------------------
+create table public.usage_events (
+  id uuid primary key default gen_random_uuid(),
+  -- No foreign keys: events are billing history and outlive the users and organizations they name,
+  -- and ingestion stays a plain append.
+  user_id uuid not null,
+  org_id uuid,
+  event_type text not null,
+  quantity numeric not null,
+  event_data jsonb not null default '{}',
+  -- when it happened, set by the caller; received_at is when we stored it
+  created_at timestamptz not null,
+  received_at timestamptz not null default now(),
+  idempotency_key text not null,
+  constraint usage_events_idempotency_key_key unique (idempotency_key),
+  constraint usage_events_event_type_check check (
+    event_type in (
+      'record_created', 'api_call', 'automation_run', 'storage_used',
+      'schedule_executed', 'ai_tokens_used', 'user_active'
+    )
+  ),
+  -- storage_used is a signed delta (+upload, -delete); everything else counts up
+  constraint usage_events_quantity_check check (quantity >= 0 or event_type = 'storage_used'),
+  constraint usage_events_idempotency_key_length check (char_length(idempotency_key) between 1 and 200),
+  constraint usage_events_event_data_object check (jsonb_typeof(event_data) = 'object')
+);
+
+comment on table public.usage_events is
+  'Raw usage events. Written only by the service role; rolled up by aggregate_usage().';
+
+------------------------------------------------------------------------------------------------
+-- Indexes for the reads of DESIGN.md sections 3 and 5: an org's or a user's events in a time
+-- range (the live tail since the watermark, exports), and the events received since a watermark.
+------------------------------------------------------------------------------------------------
+create index usage_events_org_created_idx on public.usage_events (org_id, created_at);
+create index usage_events_user_created_idx on public.usage_events (user_id, created_at);
+create index usage_events_received_idx on public.usage_events (received_at);
+
+------------------------------------------------------------------------------------------------
+-- RLS: a user reads their own events; owners and admins read their organization's. No one but
+-- the service role inserts, updates or deletes.
+------------------------------------------------------------------------------------------------
+alter table public.usage_events enable row level security;
+
+create policy usage_events_select on public.usage_events
+  for select to authenticated
+  using (
+    user_id = (select auth.uid())
+    or (org_id is not null and private.org_role(org_id) in ('owner', 'admin'))
+  );
+
+revoke all on public.usage_events from anon;
+revoke insert, update, delete, truncate on public.usage_events from authenticated;
+grant select on public.usage_events to authenticated;
+grant all on public.usage_events to service_role;
+
+------------------------------------------------------------------------------------------------
+-- usage_summary: totals per metric for an org and/or a user in [p_start, p_end). Counters sum,
+-- user_active counts distinct users, storage_used is the gauge at p_end (all deltas before it).
+-- SECURITY INVOKER: RLS decides what a caller sees.
+------------------------------------------------------------------------------------------------
+create or replace function public.usage_summary(
+  p_org_id uuid default null,
+  p_user_id uuid default null,
+  p_start timestamptz default null,
+  p_end timestamptz default null
+)
+returns table (event_type text, total_quantity numeric, event_count bigint)
+language sql
+stable
+set search_path = ''
+as $$
+  select e.event_type,
+         case when e.event_type = 'user_active' then count(distinct e.user_id)::numeric else sum(e.quantity) end,
+         count(*)
+  from public.usage_events e
+  where (p_org_id is null or e.org_id = p_org_id)
+    and (p_user_id is null or e.user_id = p_user_id)
+    and e.event_type <> 'storage_used'
+    and e.created_at >= coalesce(p_start, '-infinity')
+    and e.created_at < coalesce(p_end, 'infinity')
+  group by e.event_type
+  union all
+  select 'storage_used', coalesce(sum(e.quantity), 0), count(*)
+  from public.usage_events e
+  where (p_org_id is null or e.org_id = p_org_id)
+    and (p_user_id is null or e.user_id = p_user_id)
+    and e.event_type = 'storage_used'
+    and e.created_at < coalesce(p_end, 'infinity')
+  having count(*) > 0;
+$$;
+
+revoke execute on function public.usage_summary(uuid, uuid, timestamptz, timestamptz) from public, anon;
+grant execute on function public.usage_summary(uuid, uuid, timestamptz, timestamptz) to authenticated, service_role;
+
+------------------------------------------------------------------------------------------------
+-- Rate limiting for the public API: fixed windows per bucket (e.g. an API key), shared by every
+-- app instance. Only the service role calls it.
+------------------------------------------------------------------------------------------------
+create table public.api_rate_limits (
+  bucket text not null,
+  window_start timestamptz not null,
+  hits integer not null,
+  primary key (bucket, window_start)
+);
+alter table public.api_rate_limits enable row level security;
+revoke all on public.api_rate_limits from anon, authenticated;
+
+-- Counts a hit and returns 0 when it is allowed, else the seconds until the window resets.
+create or replace function public.hit_rate_limit(p_bucket text, p_window_seconds integer, p_limit integer)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
+  v_hits integer;
+begin
+  insert into public.api_rate_limits as r (bucket, window_start, hits)
+  values (p_bucket, v_window, 1)
+  on conflict (bucket, window_start) do update set hits = r.hits + 1
+  returning hits into v_hits;
+
+  -- Old windows are useless; trim a few on the way (cheap, bounded).
+  delete from public.api_rate_limits
+  where ctid in (select ctid from public.api_rate_limits where window_start < v_window - interval '1 hour' limit 100);
+
+  if v_hits > p_limit then
+    return greatest(1, ceil(extract(epoch from (v_window + make_interval(secs => p_window_seconds) - now())))::integer);
+  end if;
+  return 0;
+end;
+$$;
+
+revoke execute on function public.hit_rate_limit(text, integer, integer) from public, anon, authenticated;
+grant execute on function public.hit_rate_limit(text, integer, integer) to service_role;
