@@ -40,6 +40,20 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        extends: true,
+        test: {
+          // `pnpm bench`: measurements printed as ratios, never timing assertions.
+          name: "bench",
+          include: ["tests/bench/**/*.bench.ts"],
+          globalSetup: ["packages/local-supabase/src/test-stack.ts"],
+          setupFiles: ["tests/support/env.setup.ts"],
+          execArgv: ["--experimental-websocket"],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -43,7 +43,9 @@ comment on table public.usage_events is
 ------------------------------------------------------------------------------------------------
 create index usage_events_org_created_idx on public.usage_events (org_id, created_at);
 create index usage_events_user_created_idx on public.usage_events (user_id, created_at);
-create index usage_events_received_idx on public.usage_events (received_at);
+-- received_at only grows (rows are appended with now()), so a BRIN index finds "received since
+-- the watermark" for a fraction of a btree's write cost.
+create index usage_events_received_brin on public.usage_events using brin (received_at);
 
 ------------------------------------------------------------------------------------------------
 -- RLS: a user reads their own events; owners and admins read their organization's. No one but
@@ -62,6 +64,49 @@ revoke all on public.usage_events from anon;
 revoke insert, update, delete, truncate on public.usage_events from authenticated;
 grant select on public.usage_events to authenticated;
 grant all on public.usage_events to service_role;
+
+------------------------------------------------------------------------------------------------
+-- ingest_usage_events: the write path of logUsage and the ingestion API, one round trip per
+-- batch. Rows arrive as one jsonb array of arrays
+--   [user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key]
+-- (compact, and PostgREST passes a single jsonb argument through without per-element work).
+-- The common case, no duplicates, is a plain INSERT; only when a key repeats does it fall back to
+-- ON CONFLICT DO NOTHING, whose speculative insertion costs about a quarter of the throughput.
+-- With p_return_keys it returns the keys actually inserted, so callers can tell new events from
+-- duplicates.
+------------------------------------------------------------------------------------------------
+create or replace function public.ingest_usage_events(p_rows jsonb, p_return_keys boolean default false)
+returns setof text
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_keys text[];
+begin
+  begin
+    with inserted as (
+      insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+      select (r ->> 0)::uuid, (r ->> 1)::uuid, r ->> 2, (r ->> 3)::numeric, r -> 4, (r ->> 5)::timestamptz, r ->> 6
+      from jsonb_array_elements(p_rows) as r
+      returning usage_events.idempotency_key
+    )
+    select case when p_return_keys then array_agg(idempotency_key) end into v_keys from inserted;
+  exception when unique_violation then
+    with inserted as (
+      insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+      select (r ->> 0)::uuid, (r ->> 1)::uuid, r ->> 2, (r ->> 3)::numeric, r -> 4, (r ->> 5)::timestamptz, r ->> 6
+      from jsonb_array_elements(p_rows) as r
+      on conflict (idempotency_key) do nothing
+      returning usage_events.idempotency_key
+    )
+    select case when p_return_keys then array_agg(idempotency_key) end into v_keys from inserted;
+  end;
+  return query select unnest(v_keys);
+end;
+$$;
+
+revoke execute on function public.ingest_usage_events(jsonb, boolean) from public, anon, authenticated;
+grant execute on function public.ingest_usage_events(jsonb, boolean) to service_role;
 
 ------------------------------------------------------------------------------------------------
 -- usage_summary: totals per metric for an org and/or a user in [p_start, p_end). Counters sum,

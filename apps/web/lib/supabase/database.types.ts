@@ -630,6 +630,10 @@ export type Database = {
         Args: { p_bucket: string; p_limit: number; p_window_seconds: number }
         Returns: number
       }
+      ingest_usage_events: {
+        Args: { p_return_keys?: boolean; p_rows: Json }
+        Returns: string[]
+      }
       run_automation: {
         Args: {
           p_actor: string

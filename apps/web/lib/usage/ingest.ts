@@ -1,10 +1,10 @@
 import "server-only";
 
-import { EVENT_TYPES, usageEventInputSchema, usageKeys } from "@repo/usage";
+import { EVENT_TYPES, usageEventInputSchema, usageKeys, type UsageEvent } from "@repo/usage";
 import { z } from "zod";
 
 import type { ApiKeyContext } from "@/lib/api/with-api-key";
-import type { Json, TablesInsert } from "@/lib/supabase/database.types";
+import { insertUsageEvents } from "./server";
 
 /** Limits of POST /api/v1/usage/events. */
 export const INGEST_MAX_EVENTS = 1000;
@@ -60,7 +60,7 @@ function describe(error: z.ZodError): string {
  */
 export async function ingestEvents(events: unknown[], { principal, admin }: ApiKeyContext, now = new Date()) {
   const results: EventResult[] = [];
-  const rows: (TablesInsert<"usage_events"> & { index: number })[] = [];
+  const rows: (UsageEvent & { index: number })[] = [];
 
   const candidateUsers = new Set<string>();
   const parsed = events.map((raw) => externalEventSchema.safeParse(raw));
@@ -123,9 +123,7 @@ export async function ingestEvents(events: unknown[], { principal, admin }: ApiK
       org_id: value.orgId,
       event_type: value.eventType,
       quantity: value.quantity,
-      event_data: { ...value.eventData, source: "ingest", key_id: principal.keyId } as {
-        [key: string]: Json;
-      },
+      event_data: { ...value.eventData, source: "ingest", key_id: principal.keyId },
       created_at: createdAt.toISOString(),
       idempotency_key: value.idempotencyKey ?? "",
     });
@@ -133,21 +131,13 @@ export async function ingestEvents(events: unknown[], { principal, admin }: ApiK
   });
 
   if (rows.length > 0) {
-    const { data, error } = await admin
-      .from("usage_events")
-      .upsert(
-        rows.map(({ index: _index, ...row }) => row),
-        { onConflict: "idempotency_key", ignoreDuplicates: true },
-      )
-      .select("idempotency_key");
-    if (error) throw new Error(`Could not store usage events: ${error.message}`);
     // ON CONFLICT DO NOTHING returns only the rows it inserted; the rest were already there
     // (or repeated within this request): duplicates, which are a success.
-    const inserted = new Set(data.map((row) => row.idempotency_key));
+    const inserted = new Set(await insertUsageEvents(admin, rows, { returnKeys: true }));
     for (const row of rows) {
       const result = results.find((r) => r.index === row.index);
       if (!result) continue;
-      if (inserted.has(row.idempotency_key ?? "")) inserted.delete(row.idempotency_key ?? "");
+      if (inserted.has(row.idempotency_key)) inserted.delete(row.idempotency_key);
       else result.status = "duplicate";
     }
   }

@@ -15,7 +15,7 @@ import {
 import { after } from "next/server";
 
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
-import type { Json, TablesInsert } from "@/lib/supabase/database.types";
+import type { Json } from "@/lib/supabase/database.types";
 
 /**
  * The one module the app imports for usage: logUsage() to record, and the read queries.
@@ -25,17 +25,46 @@ import type { Json, TablesInsert } from "@/lib/supabase/database.types";
 
 export type LogUsageParams = UsageEventInput;
 
-/** Writes one batch with one bulk insert; duplicates (same idempotency key) are skipped. */
+/** Rows per ingest_usage_events call: one round trip each, small enough to keep the event loop free. */
+const ROWS_PER_INSERT = 2500;
+/** A queue batch is written as up to this many calls in parallel. */
+const PARALLEL_INSERTS = 4;
+
+type AdminClient = ReturnType<typeof createAdminSupabaseClient>;
+
+/**
+ * Stores events through the ingest_usage_events RPC: rows as compact arrays, one INSERT per
+ * call, repeated idempotency keys skipped. With `returnKeys` the keys actually inserted come back.
+ */
+export async function insertUsageEvents(
+  client: AdminClient,
+  events: readonly UsageEvent[],
+  options: { returnKeys?: boolean } = {},
+): Promise<string[]> {
+  const rows = events.map((e) => [
+    e.user_id,
+    e.org_id,
+    e.event_type,
+    e.quantity,
+    e.event_data,
+    e.created_at,
+    e.idempotency_key,
+  ]);
+  const { data, error } = await client.rpc("ingest_usage_events", {
+    p_rows: rows as Json,
+    p_return_keys: options.returnKeys ?? false,
+  });
+  if (error) throw new Error(`usage_events insert failed: ${error.message}`);
+  return data ?? [];
+}
+
+/** Writes one queue batch as parallel calls of at most 1000 rows; retrying a partly written batch is safe. */
 export const supabaseUsageSink: Sink<UsageEvent> = {
   async write(batch) {
-    const rows: TablesInsert<"usage_events">[] = batch.map((event) => ({
-      ...event,
-      event_data: event.event_data as { [key: string]: Json },
-    }));
-    const { error } = await createAdminSupabaseClient()
-      .from("usage_events")
-      .upsert(rows, { onConflict: "idempotency_key", ignoreDuplicates: true });
-    if (error) throw new Error(`usage_events insert failed: ${error.message}`);
+    const client = createAdminSupabaseClient();
+    const chunks: UsageEvent[][] = [];
+    for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) chunks.push(batch.slice(i, i + ROWS_PER_INSERT));
+    await Promise.all(chunks.map((chunk) => insertUsageEvents(client, chunk)));
   },
 };
 
@@ -51,7 +80,7 @@ function state(): UsageState {
   if (!globalState.__meterlineUsage) {
     const queue = new UsageQueue<UsageEvent>({
       sink: supabaseUsageSink,
-      maxBatchSize: 1000, // postgrest-js bulk inserts are quadratic in the row count above this
+      maxBatchSize: ROWS_PER_INSERT * PARALLEL_INSERTS,
       flushIntervalMs: Number(process.env.USAGE_FLUSH_INTERVAL_MS ?? 500),
       maxQueueSize: 200_000,
       onDrop: (_dropped, total) => {
