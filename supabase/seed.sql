@@ -145,3 +145,98 @@ values
    'dddddddd-0000-4000-8000-000000000001', '55555555-5555-4555-8555-555555555555',
    'bbbbbbbb-0000-4000-8000-000000000002/dddddddd-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000002-manifest.csv',
    'manifest.csv', 'text/csv', 61, now() - interval '50 days');
+
+------------------------------------------------------------------------------------------------
+-- ~90 days of usage, so every chart has data. The product rows above get their own events
+-- (same keys the app would use); the daily traffic around them is synthetic but deterministic.
+------------------------------------------------------------------------------------------------
+select setseed(0.42);
+
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select r.created_by, r.org_id, 'record_created', 1, jsonb_build_object('record_id', r.id, 'source', 'app'),
+       r.created_at, 'record_created:' || r.id
+from public.records r;
+
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select f.uploaded_by, f.org_id, 'storage_used', f.size_bytes,
+       jsonb_build_object('file_id', f.id, 'record_id', f.record_id, 'operation', 'upload'),
+       f.created_at, 'storage_used:upload:' || f.id
+from public.record_files f;
+
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select ru.triggered_by, ru.org_id, 'automation_run', 1,
+       jsonb_build_object('automation_id', ru.automation_id, 'run_id', ru.id, 'trigger', ru.trigger),
+       ru.started_at, 'automation_run:' || ru.id
+from public.automation_runs ru;
+
+-- Daily traffic per organization: API calls, automation and schedule runs, AI tokens, uploads,
+-- and which members were active.
+with orgs(org_id, scale, members) as (
+  values
+    ('aaaaaaaa-0000-4000-8000-000000000001'::uuid, 1.0,
+     array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
+           '44444444-4444-4444-8444-444444444444']::uuid[]),
+    ('bbbbbbbb-0000-4000-8000-000000000002'::uuid, 0.3,
+     array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[])
+),
+days as (
+  select o.org_id, o.scale, o.members, d::date as day,
+         -- weekdays are busier, and the trend grows over the quarter
+         (case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end)
+           * (0.6 + 0.4 * (90 - (current_date - d::date)) / 90.0) as weight
+  from orgs o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+),
+api as (
+  select d.org_id, d.members, d.day, g
+  from days d, generate_series(1, greatest(1, round(d.scale * d.weight * (30 + random() * 30))::int)) as g
+)
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select a.members[1 + (a.g % cardinality(a.members))], a.org_id, 'api_call', 1,
+       jsonb_build_object('route', '/api/v1/records', 'method', case when a.g % 4 = 0 then 'POST' else 'GET' end,
+                          'status', case when a.g % 23 = 0 then 400 when a.g % 4 = 0 then 201 else 200 end),
+       a.day + interval '8 hours' + ((a.g * 7) % 720) * interval '1 minute',
+       'seed:api_call:' || a.org_id || ':' || a.day || ':' || a.g
+from api a;
+
+with orgs(org_id, scale, members) as (
+  values
+    ('aaaaaaaa-0000-4000-8000-000000000001'::uuid, 1.0,
+     array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
+           '44444444-4444-4444-8444-444444444444']::uuid[]),
+    ('bbbbbbbb-0000-4000-8000-000000000002'::uuid, 0.3,
+     array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[])
+),
+days as (
+  select o.org_id, o.scale, o.members, d::date as day,
+         case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end as weight
+  from orgs o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+)
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select e.user_id, e.org_id, e.event_type, e.quantity, e.event_data, e.created_at, e.idempotency_key
+from days d
+cross join lateral (
+  values
+    (d.members[1], d.org_id, 'ai_tokens_used', round(d.scale * d.weight * (800 + random() * 2400)),
+     jsonb_build_object('model', 'gpt-4o-mini', 'prompt_tokens', 600, 'completion_tokens', 200),
+     d.day + interval '10 hours', 'seed:ai:' || d.org_id || ':' || d.day),
+    (d.members[cardinality(d.members)], d.org_id, 'schedule_executed', 1,
+     jsonb_build_object('schedule_id', 'ffffffff-0000-4000-8000-000000000001'),
+     d.day + interval '3 hours', 'seed:schedule:' || d.org_id || ':' || d.day),
+    (d.members[1], d.org_id, 'automation_run', round(1 + d.weight * random() * 3),
+     jsonb_build_object('trigger', 'manual'),
+     d.day + interval '11 hours', 'seed:automation:' || d.org_id || ':' || d.day),
+    (d.members[1], d.org_id, 'storage_used', round(d.scale * d.weight * random() * 2500000),
+     jsonb_build_object('operation', 'upload'),
+     d.day + interval '14 hours', 'seed:storage:' || d.org_id || ':' || d.day)
+) as e(user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+where e.quantity > 0;
+
+-- Members active on most weekdays, once per user per UTC day (the app's key).
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select m.user_id, m.org_id, 'user_active', 1, jsonb_build_object('date', d::date),
+       d + interval '9 hours', 'user_active:' || m.user_id || ':' || d::date
+from public.memberships m
+join public.organizations o on o.id = m.org_id and not o.is_personal
+cross join generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+where extract(isodow from d) < 6 and random() < 0.8
+on conflict (idempotency_key) do nothing;
