@@ -69,6 +69,7 @@ describe("automations and schedules", () => {
       params: { tag: "reviewed" },
     });
     const first = await runAutomation(admin, {
+      orgId,
       automationId: automation.id,
       trigger: "manual",
       actor: member.id,
@@ -82,6 +83,7 @@ describe("automations and schedules", () => {
     expect(Number(first.duration_ms)).toBeGreaterThanOrEqual(0);
 
     const again = await runAutomation(admin, {
+      orgId,
       automationId: automation.id,
       trigger: "manual",
       actor: member.id,
@@ -107,6 +109,7 @@ describe("automations and schedules", () => {
       params: {},
     });
     const run = await runAutomation(admin, {
+      orgId,
       automationId: automation.id,
       trigger: "manual",
       actor: owner.id,

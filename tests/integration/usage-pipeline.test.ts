@@ -93,6 +93,7 @@ describe("usage pipeline", () => {
         params: {},
       });
       const run = await runAutomation(admin, {
+        orgId,
         automationId: automation.id,
         trigger: "manual",
         actor: member.id,

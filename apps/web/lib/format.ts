@@ -10,12 +10,13 @@ export function formatInteger(value: number): string {
   return integer.format(value);
 }
 
+/** Binary units, promoted at 1000 so a value never shows as "1023 MB". */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+  if (Math.abs(bytes) < 1000) return `${bytes} B`;
   const units = ["KB", "MB", "GB", "TB"];
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
     value /= 1024;
     unit += 1;
   }

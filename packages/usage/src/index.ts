@@ -1,3 +1,5 @@
 export * from "./catalog";
 export * from "./keys";
+export * from "./limits";
+export * from "./periods";
 export * from "./queue";

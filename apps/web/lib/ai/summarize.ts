@@ -4,6 +4,7 @@ import { usageKeys } from "@repo/usage";
 
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
+import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
 import { AI_NOT_CONFIGURED_MESSAGE, chatCompletion, getAiConfig } from "./provider";
@@ -22,6 +23,7 @@ export interface SummarizeParams {
 export async function summarizeRecord(params: SummarizeParams) {
   const config = getAiConfig();
   if (!config) throw new AppError("not_configured", AI_NOT_CONFIGURED_MESSAGE);
+  await assertWithinLimit(params.orgId, "ai_tokens_used");
 
   const result = await chatCompletion(config, [
     {

@@ -6,6 +6,7 @@ import { findApiKey, type ApiKeyPrincipal } from "@/lib/api-keys/queries";
 import { bearerToken } from "@/lib/api-keys/keys";
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
+import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
 import { errorResponse } from "./responses";
@@ -19,7 +20,8 @@ export interface ApiKeyContext {
 type Handler<P> = (request: Request, ctx: ApiKeyContext, params: P) => Promise<Response | NextResponse>;
 
 /**
- * The one wrapper for /api/v1 routes: authenticates the API key, maps errors to JSON, and meters
+ * The one wrapper for /api/v1 routes: authenticates the API key, refuses calls past the plan's API
+ * limit (402), maps errors to JSON, and meters
  * every call made with a known key (refused ones included) as an api_call with its status.
  * Calls without a key, or with an unknown one, name nobody to attribute them to.
  */
@@ -34,6 +36,7 @@ export function withApiKey<P = Record<string, never>>(handler: Handler<P>) {
       principal = await findApiKey(admin, secret);
       if (!principal || principal.revoked)
         throw new AppError("unauthorized", "This API key is unknown or has been revoked.");
+      await assertWithinLimit(principal.orgId, "api_call", 1);
       response = await handler(request, { principal, admin }, await route.params);
     } catch (error) {
       response = errorResponse(error);

@@ -4,6 +4,7 @@ import { usageKeys } from "@repo/usage";
 
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
+import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
 import { nextCronRun } from "./cron";
@@ -95,13 +96,14 @@ export async function deleteAutomation(client: Client, orgId: string, id: string
 
 /**
  * Runs an automation through the run_automation RPC (one transaction, result and duration
- * recorded) and meters the run against `actor`. Service-role client: the caller has checked
- * who may run it.
+ * recorded), within the plan's run limit, and meters the run against `actor`. Service-role
+ * client: the caller has checked who may run it and that it belongs to `orgId`.
  */
 export async function runAutomation(
   admin: Client,
-  params: { automationId: string; trigger: Trigger; actor: string; scheduleId?: string },
+  params: { orgId: string; automationId: string; trigger: Trigger; actor: string; scheduleId?: string },
 ) {
+  await assertWithinLimit(params.orgId, "automation_run", 1);
   const { data, error } = await admin.rpc("run_automation", {
     p_automation_id: params.automationId,
     p_trigger: params.trigger,

@@ -5,6 +5,8 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { usageKeys } from "@repo/usage";
 
 import type { Database } from "@/lib/supabase/database.types";
+import { isAppError } from "@/lib/errors";
+import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
 import { nextCronRun } from "./cron";
@@ -15,7 +17,7 @@ type Client = SupabaseClient<Database>;
 export interface ScheduleRunResult {
   scheduleId: string;
   automationId: string;
-  outcome: "ran" | "skipped" | "disabled" | "failed";
+  outcome: "ran" | "skipped" | "disabled" | "refused" | "failed";
   runId?: string;
   message?: string;
 }
@@ -66,7 +68,9 @@ export async function runDueSchedules(admin: Client, now: Date = new Date(), bat
     try {
       // Runs are metered against the schedule's author, or an owner once the author is gone.
       const actor = schedule.created_by ?? (await findOrgOwner(admin, schedule.org_id));
+      await assertWithinLimit(schedule.org_id, "schedule_executed", 1, now);
       const run = await runAutomation(admin, {
+        orgId: schedule.org_id,
         automationId: schedule.automation_id,
         trigger: "schedule",
         actor,
@@ -81,9 +85,11 @@ export async function runDueSchedules(admin: Client, now: Date = new Date(), bat
       });
       results.push({ ...base, outcome: "ran", runId: run.id });
     } catch (runError) {
+      // At a plan limit this occurrence is skipped; the schedule goes on once the limit allows.
+      const refused = isAppError(runError) && runError.code === "payment_required";
       results.push({
         ...base,
-        outcome: "failed",
+        outcome: refused ? "refused" : "failed",
         message: runError instanceof Error ? runError.message : String(runError),
       });
     }

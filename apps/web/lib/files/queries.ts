@@ -6,6 +6,7 @@ import { usageKeys } from "@repo/usage";
 
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
+import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
 import { RECORD_FILES_BUCKET, safeFileName } from "./schemas";
@@ -41,6 +42,7 @@ export async function uploadRecordFile(
   client: Client,
   params: { orgId: string; recordId: string; userId: string; file: File },
 ) {
+  await assertWithinLimit(params.orgId, "storage_used", params.file.size);
   const id = randomUUID();
   const path = `${params.orgId}/${params.recordId}/${id}-${safeFileName(params.file.name)}`;
   const contentType = params.file.type || "application/octet-stream";

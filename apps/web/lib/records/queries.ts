@@ -4,6 +4,7 @@ import { usageKeys } from "@repo/usage";
 
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
+import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
 import type { CreateRecordInput } from "./schemas";
@@ -50,11 +51,15 @@ export async function getRecord(client: Client, orgId: string, id: string) {
   return data;
 }
 
-/** Creates a record in the organization. `client` decides whose rights apply (RLS or an API key's org). */
+/**
+ * Creates a record in the organization, within the plan's record limit. `client` decides whose
+ * rights apply (RLS, or an API key's org); callers have checked the caller may act in the org.
+ */
 export async function createRecord(
   client: Client,
   params: { orgId: string; userId: string; input: CreateRecordInput; source?: "app" | "api" },
 ) {
+  await assertWithinLimit(params.orgId, "record_created", 1);
   const { data, error } = await client
     .from("records")
     .insert({

@@ -577,6 +577,135 @@ export type Database = {
           },
         ]
       }
+      usage_aggregation_runs: {
+        Row: {
+          duration_ms: number | null
+          error: string | null
+          finished_at: string | null
+          id: number
+          period_end: string
+          period_start: string
+          period_type: string
+          rows_deleted: number
+          rows_upserted: number
+          started_at: string
+          status: string
+        }
+        Insert: {
+          duration_ms?: number | null
+          error?: string | null
+          finished_at?: string | null
+          id?: never
+          period_end: string
+          period_start: string
+          period_type: string
+          rows_deleted?: number
+          rows_upserted?: number
+          started_at?: string
+          status: string
+        }
+        Update: {
+          duration_ms?: number | null
+          error?: string | null
+          finished_at?: string | null
+          id?: never
+          period_end?: string
+          period_start?: string
+          period_type?: string
+          rows_deleted?: number
+          rows_upserted?: number
+          started_at?: string
+          status?: string
+        }
+        Relationships: []
+      }
+      usage_aggregation_state: {
+        Row: {
+          period_type: string
+          rolled_through: string | null
+          updated_at: string
+        }
+        Insert: {
+          period_type: string
+          rolled_through?: string | null
+          updated_at?: string
+        }
+        Update: {
+          period_type?: string
+          rolled_through?: string | null
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      usage_aggregations: {
+        Row: {
+          event_count: number
+          id: number
+          metric_type: string
+          org_id: string | null
+          period_end: string
+          period_start: string
+          period_type: string
+          total_quantity: number
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          event_count: number
+          id?: never
+          metric_type: string
+          org_id?: string | null
+          period_end: string
+          period_start: string
+          period_type: string
+          total_quantity: number
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          event_count?: number
+          id?: never
+          metric_type?: string
+          org_id?: string | null
+          period_end?: string
+          period_start?: string
+          period_type?: string
+          total_quantity?: number
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      usage_dirty_days: {
+        Row: {
+          day: string
+          marked_at: string
+        }
+        Insert: {
+          day: string
+          marked_at?: string
+        }
+        Update: {
+          day?: string
+          marked_at?: string
+        }
+        Relationships: []
+      }
+      usage_dirty_months: {
+        Row: {
+          marked_at: string
+          month: string
+        }
+        Insert: {
+          marked_at?: string
+          month: string
+        }
+        Update: {
+          marked_at?: string
+          month?: string
+        }
+        Relationships: []
+      }
       usage_events: {
         Row: {
           created_at: string
@@ -618,6 +747,14 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      aggregate_usage: {
+        Args: {
+          p_period_end: string
+          p_period_start: string
+          p_period_type: string
+        }
+        Returns: Json
+      }
       change_org_plan: {
         Args: { p_actor: string; p_org_id: string; p_plan_id: string }
         Returns: undefined
@@ -672,16 +809,18 @@ export type Database = {
         }
         Returns: undefined
       }
-      usage_summary: {
+      usage_totals: {
         Args: {
-          p_end?: string
-          p_org_id?: string
-          p_start?: string
-          p_user_id?: string
+          p_end: string
+          p_org_id: string
+          p_start: string
+          p_user_id: string
         }
         Returns: {
           event_count: number
-          event_type: string
+          metric_type: string
+          refreshed_at: string
+          rolled_through: string
           total_quantity: number
         }[]
       }

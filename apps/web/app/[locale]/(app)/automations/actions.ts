@@ -44,6 +44,7 @@ export const runAutomationAction = orgAction(automationIdSchema, members, async 
   const automation = await getAutomation(ctx.supabase, ctx.orgId, input.automationId);
   if (!automation) throw new AppError("not_found", "Automation not found in this organization.");
   const run = await runAutomation(createAdminSupabaseClient(), {
+    orgId: ctx.orgId,
     automationId: automation.id,
     trigger: "manual",
     actor: ctx.user.id,

@@ -1,0 +1,19 @@
+import { NextResponse } from "next/server";
+
+import { withCron } from "@/lib/api/with-cron";
+import { invalidateUsageRollups, runScheduledAggregation } from "@/lib/usage/aggregation";
+
+export const dynamic = "force-dynamic";
+// A long catch-up (after weeks of missed runs) may take a while.
+export const maxDuration = 300;
+
+/**
+ * Rolls up every day not yet rolled up through yesterday, every day that received late events,
+ * and every closed month not yet rolled up or touched by a late event. Scheduled in vercel.json.
+ */
+export const GET = withCron(async () => {
+  const started = Date.now();
+  const summary = await runScheduledAggregation();
+  if (summary.runs.length > 0) invalidateUsageRollups();
+  return NextResponse.json({ ...summary, durationMs: Date.now() - started });
+});
