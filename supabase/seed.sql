@@ -171,20 +171,21 @@ from public.automation_runs ru;
 
 -- Daily traffic per organization: API calls, automation and schedule runs, AI tokens, uploads,
 -- and which members were active.
-with orgs(org_id, scale, members) as (
-  values
-    ('aaaaaaaa-0000-4000-8000-000000000001'::uuid, 1.0,
-     array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
-           '44444444-4444-4444-8444-444444444444']::uuid[]),
-    ('bbbbbbbb-0000-4000-8000-000000000002'::uuid, 0.3,
-     array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[])
-),
-days as (
+-- The two demo organizations' traffic profile: relative volume and who does the work.
+create temporary table seed_traffic (org_id uuid, scale numeric, members uuid[]) on commit drop;
+insert into seed_traffic values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 1.0,
+   array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
+         '44444444-4444-4444-8444-444444444444']::uuid[]),
+  ('bbbbbbbb-0000-4000-8000-000000000002', 0.3,
+   array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[]);
+
+with days as (
   select o.org_id, o.scale, o.members, d::date as day,
          -- weekdays are busier, and the trend grows over the quarter
          (case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end)
            * (0.6 + 0.4 * (90 - (current_date - d::date)) / 90.0) as weight
-  from orgs o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+  from seed_traffic o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
 ),
 api as (
   select d.org_id, d.members, d.day, g
@@ -198,18 +199,10 @@ select a.members[1 + (a.g % cardinality(a.members))], a.org_id, 'api_call', 1,
        'seed:api_call:' || a.org_id || ':' || a.day || ':' || a.g
 from api a;
 
-with orgs(org_id, scale, members) as (
-  values
-    ('aaaaaaaa-0000-4000-8000-000000000001'::uuid, 1.0,
-     array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
-           '44444444-4444-4444-8444-444444444444']::uuid[]),
-    ('bbbbbbbb-0000-4000-8000-000000000002'::uuid, 0.3,
-     array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[])
-),
-days as (
+with days as (
   select o.org_id, o.scale, o.members, d::date as day,
          case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end as weight
-  from orgs o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+  from seed_traffic o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
 )
 insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
 select e.user_id, e.org_id, e.event_type, e.quantity, e.event_data, e.created_at, e.idempotency_key

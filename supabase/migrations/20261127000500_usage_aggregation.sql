@@ -83,7 +83,8 @@ begin
   insert into public.usage_dirty_days (day)
   select distinct (n.created_at at time zone 'utc')::date
   from new_rows n
-  where n.created_at < date_trunc('day', now() at time zone 'utc') at time zone 'utc'
+  -- clock_timestamp, not now(): a transaction that began before midnight may insert after it.
+  where n.created_at < date_trunc('day', clock_timestamp() at time zone 'utc') at time zone 'utc'
   on conflict (day) do nothing;
   return null;
 end;
@@ -120,7 +121,7 @@ declare
   v_deleted integer := 0;
   v_rolled timestamptz;
 begin
-  if p_period_type not in ('daily', 'monthly') then
+  if p_period_type is null or p_period_type not in ('daily', 'monthly') then
     raise exception 'p_period_type must be daily or monthly, not %', coalesce(p_period_type, 'null')
       using errcode = '22023';
   end if;
@@ -253,31 +254,43 @@ as $$
       coalesce((select rolled_through from public.usage_aggregation_state where period_type = 'daily'), '-infinity') as daily_mark,
       coalesce((select rolled_through from public.usage_aggregation_state where period_type = 'monthly'), '-infinity') as monthly_mark
   ),
+  starts as (
+    -- the first UTC midnight at or after p_start
+    select date_trunc('day', (p_start at time zone 'utc') + interval '1 day' - interval '1 microsecond') at time zone 'utc'
+      as roll_start
+  ),
   bounds as (
-    -- [p_start, closed_end) comes from roll-ups, [closed_end, p_end) from raw events
-    select greatest(p_start, least(p_end, s.daily_mark)) as closed_end, s.monthly_mark from state s
+    -- Whole UTC days [roll_start, closed_end) come from roll-ups; the rest of [p_start, p_end) from
+    -- raw events: [p_start, roll_start) (part of a day) and [closed_end, p_end).
+    select st.roll_start,
+           greatest(st.roll_start, least(date_trunc('day', p_end at time zone 'utc') at time zone 'utc', s.daily_mark))
+             as closed_end,
+           s.monthly_mark
+    from state s, starts st
   ),
   clean_months as (
-    select m as month_start
+    -- Month arithmetic on UTC timestamps (without time zone): on timestamptz it would follow the
+    -- session's time zone.
+    select m at time zone 'utc' as month_start, (m + interval '1 month') at time zone 'utc' as month_end
     from bounds b,
          generate_series(
-           date_trunc('month', p_start at time zone 'utc') at time zone 'utc',
-           date_trunc('month', b.closed_end at time zone 'utc') at time zone 'utc',
+           date_trunc('month', b.roll_start at time zone 'utc'),
+           date_trunc('month', b.closed_end at time zone 'utc'),
            interval '1 month'
          ) as m
-    where m >= p_start
-      and ((m at time zone 'utc') + interval '1 month') at time zone 'utc' <= b.closed_end
-      and ((m at time zone 'utc') + interval '1 month') at time zone 'utc' <= b.monthly_mark
-      and not exists (select 1 from public.usage_dirty_months dm where dm.month = (m at time zone 'utc')::date)
+    where m at time zone 'utc' >= b.roll_start
+      and (m + interval '1 month') at time zone 'utc' <= b.closed_end
+      and (m + interval '1 month') at time zone 'utc' <= b.monthly_mark
+      and not exists (select 1 from public.usage_dirty_months dm where dm.month = m::date)
       and not exists (
         select 1 from public.usage_dirty_days dd
-        where dd.day >= (m at time zone 'utc')::date and dd.day < ((m at time zone 'utc') + interval '1 month')::date
+        where dd.day >= m::date and dd.day < (m + interval '1 month')::date
       )
   ),
   late_days as (
     select (dd.day::timestamp at time zone 'utc') as day_start, ((dd.day + 1)::timestamp at time zone 'utc') as day_end
     from public.usage_dirty_days dd, bounds b
-    where dd.day::timestamp at time zone 'utc' >= p_start and dd.day::timestamp at time zone 'utc' < b.closed_end
+    where dd.day::timestamp at time zone 'utc' >= b.roll_start and dd.day::timestamp at time zone 'utc' < b.closed_end
   )
   select a.metric_type, a.user_id, a.total_quantity, a.event_count
   from public.usage_aggregations a
@@ -290,15 +303,21 @@ as $$
   select a.metric_type, a.user_id, a.total_quantity, a.event_count
   from public.usage_aggregations a, bounds b
   where a.period_type = 'daily'
-    and a.period_start >= p_start and a.period_start < b.closed_end
+    and a.period_start >= b.roll_start and a.period_start < b.closed_end
     and (p_org_id is null or a.org_id = p_org_id)
     and (p_user_id is null or a.user_id = p_user_id)
     and a.metric_type = any (p_metrics)
     and not exists (
-      select 1 from clean_months cm
-      where a.period_start >= cm.month_start and a.period_start < ((cm.month_start at time zone 'utc') + interval '1 month') at time zone 'utc'
+      select 1 from clean_months cm where a.period_start >= cm.month_start and a.period_start < cm.month_end
     )
     and not exists (select 1 from late_days ld where ld.day_start = a.period_start)
+  union all
+  select e.event_type, e.user_id, e.quantity, 1
+  from public.usage_events e, bounds b
+  where e.created_at >= p_start and e.created_at < least(b.roll_start, p_end)
+    and (p_org_id is null or e.org_id = p_org_id)
+    and (p_user_id is null or e.user_id = p_user_id)
+    and e.event_type = any (p_metrics)
   union all
   select e.event_type, e.user_id, e.quantity, 1
   from public.usage_events e, bounds b

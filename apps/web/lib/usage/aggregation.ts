@@ -6,6 +6,7 @@ import {
   startOfUtcDay,
   startOfUtcMonth,
   type DateRange,
+  type PeriodType,
 } from "@repo/usage";
 
 import { revalidateTag } from "next/cache";
@@ -92,24 +93,50 @@ async function readState(): Promise<AggregationState> {
   };
 }
 
-/** The nightly roll-up: days first (which marks re-rolled closed months), then months. */
+/**
+ * The nightly roll-up: days first (which marks re-rolled closed months), then months. A range that
+ * fails is logged as a failed run (its own transaction rolled back with it) and the rest go on.
+ */
 export async function runScheduledAggregation(now: Date = new Date()) {
   const results: AggregationResult[] = [];
-  const dailyPlan = planAggregation(await readState(), now).daily;
-  for (const range of dailyPlan) {
-    results.push(
-      await triggerUsageAggregation({ periodType: "daily", startDate: range.start, endDate: range.end }),
-    );
-  }
-  const monthlyPlan = planAggregation(await readState(), now).monthly;
-  for (const range of monthlyPlan) {
-    results.push(
-      await triggerUsageAggregation({ periodType: "monthly", startDate: range.start, endDate: range.end }),
-    );
-  }
+  const failures: { periodType: PeriodType; start: string; end: string; error: string }[] = [];
+
+  const run = async (periodType: PeriodType, range: DateRange) => {
+    try {
+      results.push(await triggerUsageAggregation({ periodType, startDate: range.start, endDate: range.end }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({
+        periodType,
+        start: range.start.toISOString(),
+        end: range.end.toISOString(),
+        error: message,
+      });
+      await recordFailedRun(periodType, range, message);
+    }
+  };
+
+  for (const range of planAggregation(await readState(), now).daily) await run("daily", range);
+  for (const range of planAggregation(await readState(), now).monthly) await run("monthly", range);
+
   return {
     runs: results,
+    failures,
     rowsUpserted: results.reduce((sum, r) => sum + r.rows_upserted, 0),
     rowsDeleted: results.reduce((sum, r) => sum + r.rows_deleted, 0),
   };
+}
+
+async function recordFailedRun(periodType: PeriodType, range: DateRange, error: string) {
+  const { error: insertError } = await createAdminSupabaseClient()
+    .from("usage_aggregation_runs")
+    .insert({
+      period_type: periodType,
+      period_start: range.start.toISOString(),
+      period_end: range.end.toISOString(),
+      status: "failed",
+      error: error.slice(0, 2000),
+      finished_at: new Date().toISOString(),
+    });
+  if (insertError) console.error("[usage] could not record a failed aggregation run:", insertError.message);
 }

@@ -15,5 +15,9 @@ export const GET = withCron(async () => {
   const started = Date.now();
   const summary = await runScheduledAggregation();
   if (summary.runs.length > 0) invalidateUsageRollups();
-  return NextResponse.json({ ...summary, durationMs: Date.now() - started });
+  // A failed range is a server-side problem the scheduler should see as a failed job.
+  return NextResponse.json(
+    { ...summary, durationMs: Date.now() - started },
+    { status: summary.failures.length ? 500 : 200 },
+  );
 });
