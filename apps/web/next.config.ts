@@ -3,6 +3,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `pnpm dev` prints and the README uses http://127.0.0.1:3000; let it reach dev resources (HMR).
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@repo/usage"],
   experimental: {

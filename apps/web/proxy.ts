@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 
+import { PATHNAME_HEADER } from "@/lib/auth/schemas";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { updateSession } from "@/lib/supabase/proxy";
 
@@ -13,11 +14,13 @@ export async function proxy(request: NextRequest) {
     return NextResponse.redirect(url);
   }
 
+  // Lets server components send a signed-out visitor back where they were going after sign-in.
+  request.headers.set(PATHNAME_HEADER, `${pathname}${request.nextUrl.search}`);
   return updateSession(request);
 }
 
 export const config = {
-  // Everything except static assets; API routes authenticate on their own (API keys, cron secret)
-  // but still get their cookie session refreshed.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|txt)$).*)"],
+  // Everything but Next.js internals (assets, dev HMR), static files and the machine routes, which authenticate with API keys or the
+  // cron secret and have no cookie session to refresh.
+  matcher: ["/((?!_next/|favicon.ico|api/v1/|api/cron/|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|txt)$).*)"],
 };

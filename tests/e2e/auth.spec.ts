@@ -20,12 +20,12 @@ test.describe("authentication", () => {
     await page.getByTestId("sign-out").click();
     await expect(page).toHaveURL(/\/en\/sign-in$/);
 
-    // A signed-out visitor is sent back to sign in, then returned where they were going.
-    await page.goto("/en");
-    await expect(page).toHaveURL(/\/en\/sign-in/);
+    // A signed-out visitor is sent to sign in, then returned where they were going.
+    await page.goto("/en/records?offset=0");
+    await expect(page).toHaveURL(/\/en\/sign-in\?next=%2Fen%2Frecords%3Foffset%3D0$/);
 
     await fillAuthForm(page, email, password);
-    await expect(page).toHaveURL(/\/en$/);
+    await expect(page).toHaveURL(/\/en\/records\?offset=0$/);
     await expect(page.getByTestId("header-email")).toHaveText(email);
   });
 

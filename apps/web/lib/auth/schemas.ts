@@ -22,6 +22,9 @@ export const profileSchema = z.object({
     .max(80, { message: "Keep your name under 80 characters." }),
 });
 
+/** The request header proxy.ts sets to the path being requested. */
+export const PATHNAME_HEADER = "x-meterline-pathname";
+
 /** Only same-site paths are followed after sign-in, never an absolute URL (open redirect). */
 export function safeNextPath(next: string | undefined, fallback: string): string {
   if (!next || !next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return fallback;

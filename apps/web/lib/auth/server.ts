@@ -1,9 +1,11 @@
 import "server-only";
 
 import type { User } from "@supabase/supabase-js";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 
+import { PATHNAME_HEADER } from "@/lib/auth/schemas";
 import { AppError } from "@/lib/errors";
 import { defaultLocale, type Locale } from "@/lib/i18n/config";
 import type { Database } from "@/lib/supabase/database.types";
@@ -37,7 +39,8 @@ export async function requireAuth(options: { locale?: Locale; next?: string } = 
   const ctx = await getCurrentUser();
   if (!ctx) {
     const locale = options.locale ?? defaultLocale;
-    const next = options.next ? `?next=${encodeURIComponent(options.next)}` : "";
+    const target = options.next ?? (await headers()).get(PATHNAME_HEADER);
+    const next = target ? `?next=${encodeURIComponent(target)}` : "";
     redirect(`/${locale}/sign-in${next}`);
   }
   return ctx;

@@ -43,7 +43,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ locale
           <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
           <p className="mt-1 text-sm text-slate-500">
             Keys act for {current.name}: <code className="text-xs">Authorization: Bearer &lt;key&gt;</code> on{" "}
-            <code className="text-xs">/api/v1/records</code>.
+            <code className="text-xs">/api/v1/records</code> and{" "}
+            <code className="text-xs">/api/v1/usage/events</code>.
           </p>
         </div>
         {keys.length === 0 ? (
