@@ -45,7 +45,7 @@ it("logUsage: overhead on an action, and sustained ingestion vs COPY", { timeout
   };
   for (let i = 0; i < 50; i++) await action(i % 2 === 0); // warm up
   const timings = { with: [] as number[], without: [] as number[] };
-  for (let i = 0; i < 800; i++) {
+  for (let i = 0; i < 3000; i++) {
     const withUsage = i % 2 === 0;
     const start = performance.now();
     await action(withUsage);

@@ -2,7 +2,7 @@ import type { Locale } from "./config";
 
 const en = {
   appName: "Meterline",
-  nav: { home: "Home", signOut: "Sign out" },
+  nav: { signOut: "Sign out" },
   auth: {
     signInTitle: "Sign in",
     signInSubtitle: "Welcome back. Sign in to your workspace.",
@@ -17,7 +17,6 @@ const en = {
     haveAccount: "Already have an account?",
     signUpLink: "Create one",
     signInLink: "Sign in",
-    checkEmail: "Check your email to confirm your address, then sign in.",
   },
   home: {
     title: "Welcome",
@@ -25,7 +24,6 @@ const en = {
     profileTitle: "Profile",
     profileSubtitle: "How your name appears to your teammates.",
     save: "Save",
-    saved: "Profile saved.",
   },
 } as const;
 

@@ -27,7 +27,7 @@ import type { Json } from "@/lib/supabase/database.types";
 
 export type LogUsageParams = UsageEventInput;
 
-/** Rows per ingest_usage_events call: one round trip each, small enough to keep the event loop free. */
+/** Rows per ingest_usage_events call (one round trip each); measured fastest here with 4 in parallel. */
 const ROWS_PER_INSERT = 2500;
 /** A queue batch is written as up to this many calls in parallel. */
 const PARALLEL_INSERTS = 4;
@@ -60,7 +60,7 @@ export async function insertUsageEvents(
   return data ?? [];
 }
 
-/** Writes one queue batch as parallel calls of at most 1000 rows; retrying a partly written batch is safe. */
+/** Writes one queue batch as parallel calls of at most 2,500 rows; retrying a partly written batch is safe. */
 export const supabaseUsageSink: Sink<UsageEvent> = {
   async write(batch) {
     const client = createAdminSupabaseClient();
