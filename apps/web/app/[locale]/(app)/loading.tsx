@@ -1,0 +1,14 @@
+/** Shown while a signed-in page's data loads: the page's shape, not a spinner. */
+export default function Loading() {
+  return (
+    <div className="animate-pulse space-y-4" aria-busy="true" aria-label="Loading">
+      <div className="h-8 w-48 rounded bg-slate-200" />
+      <div className="h-4 w-72 rounded bg-slate-200" />
+      <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
+        {Array.from({ length: 5 }, (_, i) => (
+          <div key={i} className="h-5 rounded bg-slate-100" />
+        ))}
+      </div>
+    </div>
+  );
+}
