@@ -4,6 +4,7 @@ import { usageKeys } from "@repo/usage";
 
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
+import type { ServerSupabaseClient } from "@/lib/supabase/server";
 import { assertWithinLimit } from "@/lib/usage/limits";
 import { logUsage } from "@/lib/usage/server";
 
@@ -65,5 +66,17 @@ export async function summarizeRecord(params: SummarizeParams) {
     },
     idempotencyKey: usageKeys.aiTokens(data.id),
   });
+  return data;
+}
+
+/** A record's latest summaries, newest first (RLS: members of its organization). */
+export async function listRecentSummaries(client: ServerSupabaseClient, recordId: string, limit = 3) {
+  const { data, error } = await client
+    .from("ai_requests")
+    .select("id, summary, model, total_tokens, created_at")
+    .eq("record_id", recordId)
+    .order("created_at", { ascending: false })
+    .limit(limit);
+  if (error) throw new Error(`Could not load summaries: ${error.message}`);
   return data;
 }

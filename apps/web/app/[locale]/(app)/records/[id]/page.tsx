@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
-import { DeleteButton } from "@/components/records/delete-button";
 import { FileUploadForm } from "@/components/records/file-upload-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ActionForm } from "@/components/ui/action-form";
 import { getAiConfig, AI_NOT_CONFIGURED_MESSAGE } from "@/lib/ai/provider";
+import { listRecentSummaries } from "@/lib/ai/summarize";
 import { requireAuth } from "@/lib/auth/server";
 import { listRecordFiles } from "@/lib/files/queries";
 import { formatBytes, formatDateTime } from "@/lib/format";
@@ -33,14 +33,8 @@ export default async function RecordPage({ params }: { params: Promise<{ locale:
 
   const [files, summaries] = await Promise.all([
     listRecordFiles(ctx.supabase, current.id, record.id),
-    ctx.supabase
-      .from("ai_requests")
-      .select("id, summary, model, total_tokens, created_at")
-      .eq("record_id", record.id)
-      .order("created_at", { ascending: false })
-      .limit(3),
+    listRecentSummaries(ctx.supabase, record.id),
   ]);
-  if (summaries.error) throw new Error(`Could not load summaries: ${summaries.error.message}`);
   const aiConfigured = getAiConfig() !== null;
 
   return (
@@ -63,10 +57,11 @@ export default async function RecordPage({ params }: { params: Promise<{ locale:
             ))}
           </div>
         </div>
-        <DeleteButton
+        <ActionForm
           action={deleteRecordAction}
           hidden={{ orgId: current.id, recordId: record.id, locale }}
-          label="Delete record"
+          submitLabel="Delete record"
+          submitVariant="danger"
           confirm="Delete this record and its files?"
         />
       </div>
@@ -105,10 +100,11 @@ export default async function RecordPage({ params }: { params: Promise<{ locale:
                         {formatBytes(file.size_bytes)} · {formatDateTime(file.created_at)}
                       </p>
                     </div>
-                    <DeleteButton
+                    <ActionForm
                       action={deleteFileAction}
                       hidden={{ orgId: current.id, fileId: file.id }}
-                      label="Delete"
+                      submitLabel="Delete"
+                      submitVariant="danger"
                     />
                   </li>
                 ))}
@@ -124,7 +120,7 @@ export default async function RecordPage({ params }: { params: Promise<{ locale:
             <CardDescription>Summarize this record with the configured model.</CardDescription>
           </CardHeader>
           <CardContent className="space-y-4">
-            {summaries.data.map((summary) => (
+            {summaries.map((summary) => (
               <div key={summary.id} className="rounded-md bg-slate-50 p-3" data-test="ai-summary">
                 <p className="text-sm whitespace-pre-wrap text-slate-800">{summary.summary}</p>
                 <p className="mt-1 text-xs text-slate-500">

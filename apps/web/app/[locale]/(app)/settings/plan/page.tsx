@@ -1,3 +1,4 @@
+import { EVENT_TYPES, limitFor, METRICS } from "@repo/usage";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
@@ -5,17 +6,14 @@ import { ActionForm } from "@/components/ui/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireAuth } from "@/lib/auth/server";
-import { formatDateTime, formatInteger } from "@/lib/format";
+import { formatBytes, formatDateTime, formatInteger } from "@/lib/format";
 import { isLocale } from "@/lib/i18n/config";
 import { getCurrentOrg } from "@/lib/orgs/current";
 import { getSubscription, listPlans } from "@/lib/orgs/queries";
-import { planLimitLabels, readLimit, type PlanLimitKey } from "@/lib/plans";
 
 import { changePlanAction } from "./actions";
 
 export const metadata: Metadata = { title: "Plan" };
-
-const limitKeys = Object.keys(planLimitLabels) as PlanLimitKey[];
 
 export default async function PlanPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -64,15 +62,18 @@ export default async function PlanPage({ params }: { params: Promise<{ locale: s
               </CardHeader>
               <CardContent className="space-y-4">
                 <dl className="space-y-1 text-sm">
-                  {limitKeys.map((key) => {
-                    const limit = readLimit(plan.limits, key);
+                  {EVENT_TYPES.map((metric) => {
+                    const limit = limitFor(metric, plan.limits);
+                    const { label, kind } = METRICS[metric];
                     return (
-                      <div key={key} className="flex justify-between gap-2">
-                        <dt className="text-slate-500">{planLimitLabels[key].label}</dt>
+                      <div key={metric} className="flex justify-between gap-2">
+                        <dt className="text-slate-500">{kind === "gauge" ? label : `${label} / period`}</dt>
                         <dd className="font-medium">
                           {limit === null
                             ? "Unlimited"
-                            : `${formatInteger(limit)}${planLimitLabels[key].unit ? ` ${planLimitLabels[key].unit}` : ""}`}
+                            : kind === "gauge"
+                              ? formatBytes(limit)
+                              : formatInteger(limit)}
                         </dd>
                       </div>
                     );
