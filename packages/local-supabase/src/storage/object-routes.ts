@@ -69,10 +69,95 @@ function objectMetadata(upload: UploadBody, now: Date): Record<string, unknown> 
   };
 }
 
+/** The caller storage-api writes as when the request itself carries no authority (signed uploads). */
+export const SERVICE_CALLER: Caller = {
+  role: "service_role",
+  claims: { role: "service_role" },
+  userId: null,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** As storage-api stores an owner: `owner_id` always, the uuid column `owner` only for a uuid. */
+function ownerColumns(owner: string | null): { owner: string | null; ownerId: string | null } {
+  return { owner: owner !== null && UUID.test(owner) ? owner : null, ownerId: owner };
+}
+
+interface ObjectWrite {
+  /** "update" replaces an existing row; "create" inserts one, or with `upsert` replaces it. */
+  mode: "create" | "update";
+  upsert: boolean;
+  owner: string | null;
+}
+
 /**
- * POST creates (or, with `x-upsert: true`, replaces), PUT replaces an existing object. The row is
- * written first as the caller, so the project's policies decide; the bytes are written inside the
- * same transaction, so a refused row leaves no file and a failed write leaves no row.
+ * Reads the upload, applies the bucket's limits and writes row and bytes in one transaction as
+ * `writer`: the row first, so the project's policies and triggers decide and a refused row leaves
+ * no file, then the file, so a failed write leaves no row. Returns the row's id.
+ */
+async function writeObject(
+  req: IncomingMessage,
+  context: StorageContext,
+  writer: Caller,
+  bucketId: string,
+  name: string,
+  write: ObjectWrite,
+): Promise<string> {
+  context.files.pathOf(bucketId, name);
+  const bucket = await findBucket(context, bucketId);
+  if (!bucket) throw storageFailures.bucketNotFound();
+  const upload = await readUpload(req, GLOBAL_FILE_SIZE_LIMIT);
+  checkLimits(bucket, upload);
+
+  const now = new Date();
+  const metadata = objectMetadata(upload, now);
+  const userMetadata = upload.userMetadata;
+  const { owner, ownerId } = ownerColumns(write.owner);
+  const version = randomUUID();
+
+  return asCaller(context, writer, async (tx) => {
+    let rows: { id: string }[];
+    if (write.mode === "update") {
+      rows = await tx<{ id: string }[]>`
+        update storage.objects
+        set metadata = ${jsonb(tx, metadata)}, user_metadata = ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb,
+            version = ${version}, owner = ${owner}, owner_id = ${ownerId}, last_accessed_at = ${now}
+        where bucket_id = ${bucketId} and name = ${name}
+        returning id
+      `;
+    } else if (write.upsert) {
+      // Like hosted, an upsert needs the SELECT and UPDATE policies as well as INSERT. Without an
+      // owner (anon or service role) storage-api leaves the existing row's owner as it was.
+      rows = await tx<{ id: string }[]>`
+        insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+        values (${randomUUID()}, ${bucketId}, ${name}, ${owner}, ${ownerId}, ${jsonb(tx, metadata)},
+                ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb, ${version})
+        on conflict (bucket_id, name) do update set
+          metadata = excluded.metadata, user_metadata = excluded.user_metadata, version = excluded.version,
+          owner = coalesce(excluded.owner, storage.objects.owner),
+          owner_id = coalesce(excluded.owner_id, storage.objects.owner_id), last_accessed_at = ${now}
+        returning id
+      `;
+    } else {
+      // No RETURNING: that would also demand a SELECT policy, which a plain upload does not need on hosted.
+      const newId = randomUUID();
+      await tx`
+        insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+        values (${newId}, ${bucketId}, ${name}, ${owner}, ${ownerId}, ${jsonb(tx, metadata)},
+                ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb, ${version})
+      `;
+      rows = [{ id: newId }];
+    }
+    const row = rows[0];
+    if (!row) throw storageFailures.objectNotFound();
+    await context.files.write(bucketId, name, upload.data);
+    return row.id;
+  });
+}
+
+/**
+ * POST creates (or, with `x-upsert: true`, replaces), PUT replaces an existing object, as the
+ * caller: the project's policies decide.
  */
 export async function putObject(
   req: IncomingMessage,
@@ -83,55 +168,74 @@ export async function putObject(
   name: string,
   mode: "create" | "update",
 ): Promise<void> {
-  context.files.pathOf(bucketId, name);
-  const bucket = await findBucket(context, bucketId);
-  if (!bucket) throw storageFailures.bucketNotFound();
-  const upload = await readUpload(req, GLOBAL_FILE_SIZE_LIMIT);
-  checkLimits(bucket, upload);
-
-  const now = new Date();
-  const metadata = objectMetadata(upload, now);
-  const userMetadata = upload.userMetadata;
   const upsert = mode === "update" || req.headers["x-upsert"] === "true";
-  const version = randomUUID();
-
-  const id = await asCaller(context, caller, async (tx) => {
-    let rows: { id: string }[];
-    if (mode === "update") {
-      rows = await tx<{ id: string }[]>`
-        update storage.objects
-        set metadata = ${jsonb(tx, metadata)}, user_metadata = ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb,
-            version = ${version}, owner = ${caller.userId}, owner_id = ${caller.userId}, last_accessed_at = ${now}
-        where bucket_id = ${bucketId} and name = ${name}
-        returning id
-      `;
-    } else if (upsert) {
-      // Like hosted, an upsert needs the SELECT and UPDATE policies as well as INSERT.
-      rows = await tx<{ id: string }[]>`
-        insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, user_metadata, version)
-        values (${randomUUID()}, ${bucketId}, ${name}, ${caller.userId}, ${caller.userId}, ${jsonb(tx, metadata)},
-                ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb, ${version})
-        on conflict (bucket_id, name) do update set
-          metadata = excluded.metadata, user_metadata = excluded.user_metadata, version = excluded.version,
-          owner = excluded.owner, owner_id = excluded.owner_id, last_accessed_at = ${now}
-        returning id
-      `;
-    } else {
-      // No RETURNING: that would also demand a SELECT policy, which a plain upload does not need on hosted.
-      const newId = randomUUID();
-      await tx`
-        insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, user_metadata, version)
-        values (${newId}, ${bucketId}, ${name}, ${caller.userId}, ${caller.userId}, ${jsonb(tx, metadata)},
-                ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb, ${version})
-      `;
-      rows = [{ id: newId }];
-    }
-    const row = rows[0];
-    if (!row) throw storageFailures.objectNotFound();
-    await context.files.write(bucketId, name, upload.data);
-    return row.id;
-  });
+  const id = await writeObject(req, context, caller, bucketId, name, { mode, upsert, owner: caller.userId });
   sendJson(res, 200, { Id: id, Key: `${bucketId}/${name}` });
+}
+
+/**
+ * PUT /object/upload/sign/...: the upload a verified signed-upload token allows. As storage-api,
+ * written as the service role (the policies were checked when the URL was signed; triggers still
+ * run) with the owner and the upsert choice the token carries. Answers `{ Key }` only.
+ */
+export async function putSignedObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: StorageContext,
+  bucketId: string,
+  name: string,
+  grant: { owner: string | null; upsert: boolean },
+): Promise<void> {
+  await writeObject(req, context, SERVICE_CALLER, bucketId, name, { mode: "create", ...grant });
+  sendJson(res, 200, { Key: `${bucketId}/${name}` });
+}
+
+class TestInsertRollback extends Error {}
+
+/**
+ * storage-api's `canUpload`: inserts (or, for an upsert, upserts) a stand-in row as the caller in a
+ * transaction that is then rolled back, so the caller's policies, constraints and triggers answer
+ * whether it may create the object, and nothing is kept.
+ */
+export async function checkCanUpload(
+  context: StorageContext,
+  caller: Caller,
+  bucketId: string,
+  name: string,
+  options: {
+    upsert: boolean;
+    metadata: Record<string, unknown>;
+    userMetadata: Record<string, unknown> | null;
+  },
+): Promise<void> {
+  context.files.pathOf(bucketId, name);
+  const { owner, ownerId } = ownerColumns(caller.userId);
+  const { metadata, userMetadata } = options;
+  try {
+    await asCaller(context, caller, async (tx) => {
+      if (options.upsert) {
+        await tx`
+          insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+          values (${bucketId}, ${name}, ${owner}, ${ownerId}, ${jsonb(tx, metadata)},
+                  ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb, '1')
+          on conflict (bucket_id, name) do update set
+            metadata = excluded.metadata, user_metadata = excluded.user_metadata, version = excluded.version,
+            owner = coalesce(excluded.owner, storage.objects.owner),
+            owner_id = coalesce(excluded.owner_id, storage.objects.owner_id)
+          returning id
+        `;
+      } else {
+        await tx`
+          insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+          values (${bucketId}, ${name}, ${owner}, ${ownerId}, ${jsonb(tx, metadata)},
+                  ${userMetadata ? jsonb(tx, userMetadata) : null}::jsonb, '1')
+        `;
+      }
+      throw new TestInsertRollback("test insert: roll back");
+    });
+  } catch (error) {
+    if (!(error instanceof TestInsertRollback)) throw error;
+  }
 }
 
 async function visibleObject(tx: TransactionSql, bucketId: string, name: string): Promise<ObjectRow | null> {

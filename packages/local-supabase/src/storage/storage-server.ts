@@ -19,8 +19,15 @@ import {
   removeObject,
   removeObjects,
   sendObject,
+  SERVICE_CALLER,
 } from "./object-routes.ts";
-import { createSignedUrl, createSignedUrls, serveSignedObject } from "./signed-urls.ts";
+import {
+  createSignedUploadUrl,
+  createSignedUrl,
+  createSignedUrls,
+  serveSignedObject,
+  uploadToSignedUrl,
+} from "./signed-urls.ts";
 import { callerOf, findBucket, type Caller, type StorageContext } from "./storage-context.ts";
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -68,8 +75,13 @@ async function routeObjects(
     const [bucketId, name] = splitBucketPath(tail);
     const bucket = await findBucket(context, bucketId);
     if (!bucket?.public) throw storageFailures.bucketNotFound();
-    const service: Caller = { role: "service_role", claims: { role: "service_role" }, userId: null };
-    return sendObject(req, res, context, await findVisibleObject(context, service, bucketId, name), url);
+    return sendObject(
+      req,
+      res,
+      context,
+      await findVisibleObject(context, SERVICE_CALLER, bucketId, name),
+      url,
+    );
   }
   if (first === "authenticated" && (method === "GET" || method === "HEAD")) {
     const [bucketId, name] = splitBucketPath(tail);
@@ -92,6 +104,16 @@ async function routeObjects(
     if (method === "POST" && name)
       return createSignedUrl(res, context, caller(), bucketId, name, await jsonBody(req));
     if (method === "POST") return createSignedUrls(res, context, caller(), bucketId, await jsonBody(req));
+  }
+  if (first === "upload" && others[0] === "sign") {
+    const [bucketId, name] = splitBucketPath(others.slice(1).join("/"));
+    if (method === "POST" && name) {
+      const signer = caller();
+      await jsonBody(req); // storage-js sends `{}`: the sign request has no body fields
+      return createSignedUploadUrl(req, res, context, signer, bucketId, name);
+    }
+    // Like storage-api, no authorization: the token in the query is the permission.
+    if (method === "PUT" && name) return uploadToSignedUrl(req, res, context, bucketId, name, url);
   }
   if (first === "move" || first === "copy" || first === "upload") {
     throw storageFailures.notFound(`${method} /object/${first}`);
