@@ -1,5 +1,9 @@
 import type { NextConfig } from "next";
 
+import { HSTS_VALUE, STATIC_SECURITY_HEADERS } from "./lib/security/headers";
+
+const staticSecurityHeaders = Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
+
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
@@ -10,6 +14,19 @@ const nextConfig: NextConfig = {
   experimental: {
     // File uploads go through a server action; the storage bucket allows 50 MB per file.
     serverActions: { bodySizeLimit: "51mb" },
+  },
+  // The static security headers on every response: the route handlers and files proxy.ts's matcher
+  // skips (JSON from /api/v1 and /api/cron, assets) included. Pages also get them, with their
+  // per-request CSP, from proxy.ts; the values match, so nothing is sent twice.
+  async headers() {
+    return [
+      { source: "/:path*", headers: staticSecurityHeaders },
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: HSTS_VALUE }],
+      },
+    ];
   },
 };
 

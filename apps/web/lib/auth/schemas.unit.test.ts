@@ -4,9 +4,15 @@ import { safeNextPath, signUpSchema } from "./schemas";
 
 describe("safeNextPath", () => {
   it.each([
+    ["/en/records", "/en/records"],
     ["/en/usage", "/en/usage"],
     ["/en/usage?period=week", "/en/usage?period=week"],
-  ])("follows the same-site path %s", (next, expected) => {
+    ["/en/records#top", "/en/records#top"],
+    // Still encoded, `%09` is an ordinary path character that stays on this origin.
+    ["/%09/evil.example", "/%09/evil.example"],
+    // Normalised the way the browser would.
+    ["/en/./records/../usage", "/en/usage"],
+  ])("follows the same-origin path %j", (next, expected) => {
     expect(safeNextPath(next, "/en")).toBe(expected);
   });
 
@@ -14,11 +20,36 @@ describe("safeNextPath", () => {
     undefined,
     "",
     "https://evil.example",
+    "http:evil.example",
     "//evil.example",
+    "/\t/evil.example",
+    // What `?next=%2F%09%2Fevil.example` decodes to.
+    decodeURIComponent("/%09/evil.example"),
+    "/\r/evil.example",
+    "/\n/evil.example",
+    "/\u000b/evil.example",
+    "/\u00a0/evil.example",
+    "/\u2028/evil.example",
+    "/\u007f/evil.example",
+    "\\evil.example",
+    "\\\\evil.example",
     "/\\evil.example",
+    "/\\/evil.example",
     "javascript:alert(1)",
-  ])("falls back for %s", (next) => {
+    " /en",
+    "/en\n",
+    "/en ",
+    "en/records",
+    // Dot segments that normalise into a protocol-relative URL.
+    "/a/..//evil.example",
+    "/.//evil.example",
+    "/%2e%2e//evil.example",
+  ])("falls back for %j", (next) => {
     expect(safeNextPath(next, "/en")).toBe("/en");
+  });
+
+  it("returns the fallback as given", () => {
+    expect(safeNextPath("//evil.example", "")).toBe("");
   });
 });
 
