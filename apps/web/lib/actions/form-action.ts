@@ -12,6 +12,7 @@ import {
 } from "@/lib/auth/server";
 import { isAppError } from "@/lib/errors";
 import { formErrorFromZod, type FormState } from "@/lib/forms";
+import { findUnsafeText } from "@/lib/validation/text";
 
 type FormActionFn = (prev: FormState, formData: FormData) => Promise<FormState>;
 
@@ -26,6 +27,24 @@ export function formDataToObject(
     out[key] = values.length === 1 ? (values[0] as FormDataEntryValue) : values;
   }
   return out;
+}
+
+/**
+ * A form error for the first field whose text Postgres cannot store (a NUL or an unpaired
+ * surrogate in a value, a repeated value, a file name or a field name), or null when all is storable.
+ */
+export function unsafeFormInput(formData: FormData): FormState | null {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(formDataToObject(formData))) {
+    const list = Array.isArray(value) ? value : [value];
+    const texts = list.map((entry) => (typeof entry === "string" ? entry : entry.name));
+    values[key] = Array.isArray(value) ? texts : texts[0];
+  }
+  const found = findUnsafeText(values);
+  if (!found) return null;
+  const field = String(found.segments[0] ?? "form");
+  const message = `This field ${found.problem.replace(/^key /, "name ")}, which cannot be stored.`;
+  return { status: "error", message, fieldErrors: { [field]: message } };
 }
 
 function toFormState(error: unknown): FormState {
@@ -45,6 +64,8 @@ export function authedAction<S extends z.ZodType>(
 ): FormActionFn {
   return async (_prev, formData) => {
     try {
+      const unsafe = unsafeFormInput(formData);
+      if (unsafe) return unsafe;
       const parsed = schema.safeParse(formDataToObject(formData));
       if (!parsed.success) return formErrorFromZod(parsed.error);
       const ctx = await requireAuth();
@@ -63,6 +84,8 @@ export function orgAction<S extends z.ZodType<{ orgId: string }>>(
 ): FormActionFn {
   return async (_prev, formData) => {
     try {
+      const unsafe = unsafeFormInput(formData);
+      if (unsafe) return unsafe;
       const parsed = schema.safeParse(formDataToObject(formData));
       if (!parsed.success) return formErrorFromZod(parsed.error);
       const ctx = await requireOrgRole(parsed.data.orgId, roles);

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 
 import { AppError, isAppError } from "@/lib/errors";
+import { findUnsafeText } from "@/lib/validation/text";
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -39,8 +40,25 @@ export function validationError(error: z.ZodError, what = "request"): AppError {
   );
 }
 
-/** Reads a JSON body, refusing non-JSON content types, oversized bodies and malformed JSON with 4xx. */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+export interface ReadJsonBodyOptions {
+  /**
+   * Refuse the whole body when any string or key in it is text Postgres cannot store (a NUL, an
+   * unpaired surrogate). Default true; a route that judges items one by one turns it off and
+   * checks each item itself.
+   */
+  refuseUnsafeText?: boolean;
+}
+
+/**
+ * Reads a JSON body, refusing non-JSON content types, oversized bodies, malformed JSON and (unless
+ * turned off) text Postgres cannot store, with 4xx. `JSON.parse` turns the escape `\u0000` into a
+ * real NUL and keeps lone surrogates, so the parsed value is what is checked.
+ */
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  options: ReadJsonBodyOptions = {},
+): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().includes("application/json")) {
     throw new AppError("bad_request", 'Send the body as JSON with "Content-Type: application/json".');
@@ -51,9 +69,20 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBytes)
     throw new AppError("payload_too_large", `The body may be at most ${maxBytes} bytes.`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "The body is not valid JSON.");
   }
+  if (options.refuseUnsafeText ?? true) {
+    const unsafe = findUnsafeText(body);
+    if (unsafe) {
+      const message = `${unsafe.problem}, which cannot be stored`;
+      throw new AppError("bad_request", `Invalid body: ${unsafe.path}: ${message}`, {
+        issues: [{ path: unsafe.path, message }],
+      });
+    }
+  }
+  return body;
 }

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 
+import { unsafeFormInput } from "@/lib/actions/form-action";
 import { safeNextPath, signInSchema, signUpSchema } from "@/lib/auth/schemas";
 import { formErrorFromZod, type FormState } from "@/lib/forms";
 import { locales } from "@/lib/i18n/config";
@@ -17,6 +18,8 @@ function field(formData: FormData, name: string): string | undefined {
 
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const locale = localeSchema.catch("en").parse(field(formData, "locale"));
+  const unsafe = unsafeFormInput(formData);
+  if (unsafe) return unsafe;
   const parsed = signInSchema.safeParse({
     email: field(formData, "email"),
     password: field(formData, "password"),
@@ -44,6 +47,8 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
 
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const locale = localeSchema.catch("en").parse(field(formData, "locale"));
+  const unsafe = unsafeFormInput(formData);
+  if (unsafe) return unsafe;
   const parsed = signUpSchema.safeParse({
     email: field(formData, "email"),
     password: field(formData, "password"),
