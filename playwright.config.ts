@@ -1,5 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
+import { E2E_STACK_FILE } from "./tests/e2e/stack";
+
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -41,7 +43,7 @@ export default defineConfig({
     // A throw-away local Supabase with the seed, then `next build` + `next start` against it.
     command: `node --experimental-websocket --import tsx packages/local-supabase/src/cli.ts serve`,
     url: `${baseURL}/en/sign-in`,
-    env: { PORT: String(port) },
+    env: { PORT: String(port), LOCAL_SUPABASE_INFO_FILE: E2E_STACK_FILE },
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,
     // SIGTERM lets the CLI stop Next.js (its own process group), PostgREST and Postgres in order;

@@ -122,52 +122,26 @@ select public.run_automation('eeeeeeee-0000-4000-8000-000000000003', 'manual', '
 
 ------------------------------------------------------------------------------------------------
 -- Files. The objects' bytes are in supabase/seed-storage/<bucket>/<path>; the local stack copies
--- them into its storage folder when it seeds.
+-- them into its storage folder when it seeds. The storage triggers add their record_files rows and
+-- storage_used events, as they do for every upload.
 ------------------------------------------------------------------------------------------------
-insert into storage.objects (bucket_id, name, owner, owner_id, metadata)
+insert into storage.objects (bucket_id, name, owner, owner_id, metadata, created_at)
 values
   ('record-files',
    'aaaaaaaa-0000-4000-8000-000000000001/cccccccc-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000001-q3-summary.txt',
    '11111111-1111-4111-8111-111111111111', '11111111-1111-4111-8111-111111111111',
-   '{"size": 141, "mimetype": "text/plain", "contentLength": 141, "httpStatusCode": 200}'),
+   '{"size": 141, "mimetype": "text/plain", "contentLength": 141, "httpStatusCode": 200}', now() - interval '80 days'),
   ('record-files',
    'bbbbbbbb-0000-4000-8000-000000000002/dddddddd-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000002-manifest.csv',
    '55555555-5555-4555-8555-555555555555', '55555555-5555-4555-8555-555555555555',
-   '{"size": 61, "mimetype": "text/csv", "contentLength": 61, "httpStatusCode": 200}');
-
-insert into public.record_files (id, org_id, record_id, uploaded_by, storage_path, file_name, content_type, size_bytes, created_at)
-values
-  ('0f0f0f0f-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001',
-   'cccccccc-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111',
-   'aaaaaaaa-0000-4000-8000-000000000001/cccccccc-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000001-q3-summary.txt',
-   'q3-summary.txt', 'text/plain', 141, now() - interval '80 days'),
-  ('0f0f0f0f-0000-4000-8000-000000000002', 'bbbbbbbb-0000-4000-8000-000000000002',
-   'dddddddd-0000-4000-8000-000000000001', '55555555-5555-4555-8555-555555555555',
-   'bbbbbbbb-0000-4000-8000-000000000002/dddddddd-0000-4000-8000-000000000001/0f0f0f0f-0000-4000-8000-000000000002-manifest.csv',
-   'manifest.csv', 'text/csv', 61, now() - interval '50 days');
+   '{"size": 61, "mimetype": "text/csv", "contentLength": 61, "httpStatusCode": 200}', now() - interval '50 days');
 
 ------------------------------------------------------------------------------------------------
--- ~90 days of usage, so every chart has data. The product rows above get their own events
--- (same keys the app would use); the daily traffic around them is synthetic but deterministic.
+-- ~90 days of usage, so every chart has data. The product rows above got their events from the
+-- database as they were written (records, runs, files); the daily traffic around them is
+-- synthetic but deterministic.
 ------------------------------------------------------------------------------------------------
 select setseed(0.42);
-
-insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
-select r.created_by, r.org_id, 'record_created', 1, jsonb_build_object('record_id', r.id, 'source', 'app'),
-       r.created_at, 'record_created:' || r.id
-from public.records r;
-
-insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
-select f.uploaded_by, f.org_id, 'storage_used', f.size_bytes,
-       jsonb_build_object('file_id', f.id, 'record_id', f.record_id, 'operation', 'upload'),
-       f.created_at, 'storage_used:upload:' || f.id
-from public.record_files f;
-
-insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
-select ru.triggered_by, ru.org_id, 'automation_run', 1,
-       jsonb_build_object('automation_id', ru.automation_id, 'run_id', ru.id, 'trigger', ru.trigger),
-       ru.started_at, 'automation_run:' || ru.id
-from public.automation_runs ru;
 
 -- Daily traffic per organization: API calls, automation and schedule runs, AI tokens, uploads,
 -- and which members were active.

@@ -7,12 +7,18 @@ import { POST as recordsPost } from "@/app/api/v1/records/route";
 import { summarizeRecord } from "@/lib/ai/summarize";
 import { createApiKey } from "@/lib/api-keys/queries";
 import { createAutomation, runAutomation } from "@/lib/automations/queries";
-import { uploadRecordFile } from "@/lib/files/queries";
 import { createRecord } from "@/lib/records/queries";
 import { flushUsage, getCurrentUsage } from "@/lib/usage/server";
 
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai";
-import { createOrg, createTestUser, serviceClient, sql, type TestUser } from "../support/supabase";
+import {
+  createOrg,
+  createTestUser,
+  serviceClient,
+  sql,
+  type TestUser,
+  uploadFileAs,
+} from "../support/supabase";
 
 const callCron = (authorization?: string) =>
   aggregateRoute(
@@ -151,13 +157,20 @@ describe("plan limits", () => {
 
   it("refuses an upload that would pass the storage limit", async () => {
     await seedUsage("storage_used", 1024 ** 3 - 100);
-    const record =
-      await db`insert into public.records (org_id, created_by, title) values (${orgId}, ${owner.id}, 'files') returning id`;
-    const upload = (bytes: number) =>
-      uploadRecordFile(owner.client, {
+    // Written as the service role: the record limit (reached above) binds clients and SQL alike.
+    await admin.rpc("change_org_plan", { p_org_id: orgId, p_plan_id: "pro", p_actor: owner.id });
+    const recordId = (
+      await createRecord(owner.client, {
         orgId,
-        recordId: record[0]?.id as string,
         userId: owner.id,
+        input: { title: "files", body: "", tags: [] },
+      })
+    ).id;
+    await admin.rpc("change_org_plan", { p_org_id: orgId, p_plan_id: "free", p_actor: owner.id });
+    const upload = (bytes: number) =>
+      uploadFileAs(owner, {
+        orgId,
+        recordId,
         file: new File(["x".repeat(bytes)], "f.txt", { type: "text/plain" }),
       });
     await expect(upload(101)).rejects.toMatchObject({

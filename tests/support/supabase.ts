@@ -85,3 +85,34 @@ export async function createOrg(owner: TestUser, others: [TestUser, Role][] = []
   }
   return orgId;
 }
+
+/**
+ * Uploads a file to a record the way the app's upload form does: the server-side step
+ * (prepareRecordFileUpload, as `user`) hands out a signed upload URL, and the bytes go straight to
+ * Storage with it. Returns the record_files row the storage triggers wrote.
+ */
+export async function uploadFileAs(user: TestUser, params: { orgId: string; recordId: string; file: File }) {
+  const { prepareRecordFileUpload } = await import("@/lib/files/queries");
+  const upload = await prepareRecordFileUpload(user.client, {
+    orgId: params.orgId,
+    recordId: params.recordId,
+    fileName: params.file.name,
+    size: params.file.size,
+  });
+  const stored = await user.client.storage
+    .from(upload.bucket)
+    .uploadToSignedUrl(upload.path, upload.token, params.file, {
+      contentType: params.file.type || "application/octet-stream",
+      metadata: { file_name: params.file.name },
+    });
+  if (stored.error) throw stored.error;
+  const { data, error } = await serviceClient()
+    .from("record_files")
+    .select(
+      "id, org_id, record_id, file_name, content_type, size_bytes, storage_path, uploaded_by, created_at",
+    )
+    .eq("id", upload.fileId)
+    .single();
+  if (error) throw error;
+  return data;
+}

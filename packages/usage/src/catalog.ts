@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { findUnsafeTextAt, textProblem } from "./text";
+
 /**
  * The usage event catalog (DESIGN.md section 3): every metric the product meters, its unit, how
  * it aggregates, and the plan limit it counts against.
@@ -26,6 +28,11 @@ export interface MetricDefinition {
   limitKey: string;
   /** Whether a negative quantity is meaningful (only the storage delta). */
   signed: boolean;
+  /**
+   * Whether other services may report it through POST /api/v1/usage/events. Everything else is
+   * recorded only by the app and its database, so no tenant can add to it or take from it.
+   */
+  external: boolean;
 }
 
 export const METRICS: Record<EventType, MetricDefinition> = {
@@ -36,6 +43,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "counter",
     limitKey: "max_records",
     signed: false,
+    external: false,
   },
   api_call: {
     type: "api_call",
@@ -44,6 +52,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "counter",
     limitKey: "max_api_calls_per_month",
     signed: false,
+    external: false,
   },
   automation_run: {
     type: "automation_run",
@@ -52,6 +61,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "counter",
     limitKey: "max_automations",
     signed: false,
+    external: false,
   },
   storage_used: {
     type: "storage_used",
@@ -60,6 +70,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "gauge",
     limitKey: "max_storage_gb",
     signed: true,
+    external: false,
   },
   schedule_executed: {
     type: "schedule_executed",
@@ -68,6 +79,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "counter",
     limitKey: "max_schedule_runs_per_month",
     signed: false,
+    external: false,
   },
   ai_tokens_used: {
     type: "ai_tokens_used",
@@ -76,6 +88,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "counter",
     limitKey: "max_ai_tokens_per_month",
     signed: false,
+    external: true,
   },
   user_active: {
     type: "user_active",
@@ -84,6 +97,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     kind: "unique",
     limitKey: "max_active_users",
     signed: false,
+    external: false,
   },
 };
 
@@ -133,6 +147,15 @@ const eventTypeSchema = z.enum(EVENT_TYPES, {
     `unknown event type ${JSON.stringify(issue.input)}; expected one of ${EVENT_TYPES.join(", ")}`,
 });
 
+/** The length of a value as JSON; Infinity when it cannot be written (nested too deeply, cyclic). */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return Infinity;
+  }
+}
+
 /** One usage event as callers describe it, before stamping. */
 export const usageEventInputSchema = z
   .object({
@@ -173,7 +196,12 @@ export const usageEventInputSchema = z
         });
       }
     }
-    if (JSON.stringify(event.eventData).length > MAX_EVENT_DATA_BYTES) {
+    // Postgres refuses NULs and unpaired surrogates: one such event would fail its whole batch.
+    const unsafe = findUnsafeTextAt(event.eventData, ["eventData"]);
+    if (unsafe) ctx.addIssue({ code: "custom", path: unsafe.path, message: unsafe.problem });
+    const keyProblem = event.idempotencyKey === undefined ? null : textProblem(event.idempotencyKey);
+    if (keyProblem) ctx.addIssue({ code: "custom", path: ["idempotencyKey"], message: keyProblem });
+    if (jsonLength(event.eventData) > MAX_EVENT_DATA_BYTES) {
       ctx.addIssue({
         code: "custom",
         path: ["eventData"],

@@ -3,3 +3,5 @@ export * from "./keys";
 export * from "./limits";
 export * from "./periods";
 export * from "./queue";
+export * from "./text";
+export * from "./shutdown";

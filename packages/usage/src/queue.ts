@@ -70,6 +70,7 @@ export class UsageQueue<T> {
   private timerDueAt = 0;
   private draining: Promise<void> | null = null;
   private consecutiveFailures = 0;
+  private lastFailure: string | null = null;
   private readonly counters = { enqueued: 0, written: 0, dropped: 0, failedWrites: 0 };
 
   constructor(options: QueueOptions<T>) {
@@ -123,6 +124,23 @@ export class UsageQueue<T> {
     return { ...this.counters, pending: this.buffer.length };
   }
 
+  /** The message of the last failed write, or null once a write succeeds again. */
+  lastError(): string | null {
+    return this.lastFailure;
+  }
+
+  /**
+   * Gives up on everything still queued (at shutdown, when the sink cannot take it): the events
+   * are counted as dropped and their number returned, so the caller can say how many were lost.
+   */
+  discard(): number {
+    const lost = this.buffer.length;
+    this.buffer = [];
+    this.clearTimer();
+    this.counters.dropped += lost;
+    return lost;
+  }
+
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.maxBatchSize);
@@ -131,6 +149,7 @@ export class UsageQueue<T> {
       } catch (error) {
         this.consecutiveFailures += 1;
         this.counters.failedWrites += 1;
+        this.lastFailure = error instanceof Error ? error.message : String(error);
         try {
           this.onError?.(error, this.consecutiveFailures);
         } catch {
@@ -142,6 +161,7 @@ export class UsageQueue<T> {
       this.buffer.splice(0, batch.length);
       this.counters.written += batch.length;
       this.consecutiveFailures = 0;
+      this.lastFailure = null;
     }
   }
 

@@ -1,12 +1,9 @@
 import "server-only";
 
-import { usageKeys } from "@repo/usage";
-
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 import type { ServerSupabaseClient } from "@/lib/supabase/server";
 import { assertWithinLimit } from "@/lib/usage/limits";
-import { logUsage } from "@/lib/usage/server";
 
 import { AI_NOT_CONFIGURED_MESSAGE, chatCompletion, getAiConfig } from "./provider";
 
@@ -24,6 +21,7 @@ export interface SummarizeParams {
 export async function summarizeRecord(params: SummarizeParams) {
   const config = getAiConfig();
   if (!config) throw new AppError("not_configured", AI_NOT_CONFIGURED_MESSAGE);
+  // Tokens are known only once the provider answers: refuse once the limit is reached.
   await assertWithinLimit(params.orgId, "ai_tokens_used");
 
   const result = await chatCompletion(config, [
@@ -52,20 +50,8 @@ export async function summarizeRecord(params: SummarizeParams) {
     })
     .select("id, summary, model, prompt_tokens, completion_tokens, total_tokens, created_at")
     .single();
+  // The insert records the ai_tokens_used event in its own transaction (a database trigger).
   if (error) throw new Error(`Could not save the AI request: ${error.message}`);
-  logUsage({
-    eventType: "ai_tokens_used",
-    userId: params.userId,
-    orgId: params.orgId,
-    quantity: data.total_tokens,
-    eventData: {
-      model: data.model,
-      prompt_tokens: data.prompt_tokens,
-      completion_tokens: data.completion_tokens,
-      request_id: data.id,
-    },
-    idempotencyKey: usageKeys.aiTokens(data.id),
-  });
   return data;
 }
 

@@ -3,7 +3,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
 
-import { generateApiKey, hashApiKey } from "./keys";
+import { generateApiKey } from "./keys";
 
 type Client = SupabaseClient<Database>;
 
@@ -49,35 +49,4 @@ export async function revokeApiKey(client: Client, orgId: string, keyId: string)
     .select("id");
   if (error) throw new Error(`Could not revoke the API key: ${error.message}`);
   if (data.length === 0) throw new AppError("not_found", "API key not found, or already revoked.");
-}
-
-export interface ApiKeyPrincipal {
-  keyId: string;
-  orgId: string;
-  /** The key's creator: API usage is attributed to them. */
-  userId: string;
-  revoked: boolean;
-}
-
-/** Resolves a presented secret (service role): null when unknown; revoked keys say so. */
-export async function findApiKey(admin: Client, secret: string): Promise<ApiKeyPrincipal | null> {
-  const { data, error } = await admin
-    .from("api_keys")
-    .select("id, org_id, created_by, revoked_at, last_used_at")
-    .eq("key_hash", hashApiKey(secret))
-    .maybeSingle();
-  if (error) throw new Error(`Could not check the API key: ${error.message}`);
-  if (!data) return null;
-  if (data.revoked_at) return { keyId: data.id, orgId: data.org_id, userId: data.created_by, revoked: true };
-
-  // last_used_at is informational: refresh it at most once a minute, and never fail the call over it.
-  const stale = !data.last_used_at || Date.now() - Date.parse(data.last_used_at) > 60_000;
-  if (stale) {
-    const { error: touchError } = await admin
-      .from("api_keys")
-      .update({ last_used_at: new Date().toISOString() })
-      .eq("id", data.id);
-    if (touchError) console.error("[api-keys] could not record last use", touchError.message);
-  }
-  return { keyId: data.id, orgId: data.org_id, userId: data.created_by, revoked: false };
 }

@@ -1,11 +1,8 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import { usageKeys } from "@repo/usage";
-
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
-import { assertWithinLimit } from "@/lib/usage/limits";
-import { logUsage } from "@/lib/usage/server";
+import { databaseError } from "@/lib/supabase/errors";
 
 import { nextCronRun } from "./cron";
 
@@ -95,32 +92,24 @@ export async function deleteAutomation(client: Client, orgId: string, id: string
 }
 
 /**
- * Runs an automation through the run_automation RPC (one transaction, result and duration
- * recorded), within the plan's run limit, and meters the run against `actor`. Service-role
- * client: the caller has checked who may run it and that it belongs to `orgId`.
+ * Runs an automation through the run_automation RPC: in one transaction it checks the plan's run
+ * limits (and, for a scheduled run, the schedule limit), runs, records the run with its result and
+ * duration, and records its usage events, attributed to `actor`. A run past a limit is refused
+ * with a 402. Service-role client: the caller has checked who may run it and that it belongs to
+ * `orgId`.
  */
 export async function runAutomation(
   admin: Client,
   params: { orgId: string; automationId: string; trigger: Trigger; actor: string; scheduleId?: string },
 ) {
-  await assertWithinLimit(params.orgId, "automation_run", 1);
   const { data, error } = await admin.rpc("run_automation", {
     p_automation_id: params.automationId,
     p_trigger: params.trigger,
     p_actor: params.actor,
     p_schedule_id: params.scheduleId,
   });
-  if (error) {
-    if (error.code === "P0002") throw new AppError("not_found", "Automation not found.");
-    throw new Error(`The automation could not run: ${error.message}`);
-  }
-  logUsage({
-    eventType: "automation_run",
-    userId: params.actor,
-    orgId: data.org_id,
-    eventData: { automation_id: data.automation_id, run_id: data.id, trigger: data.trigger },
-    idempotencyKey: usageKeys.automationRun(data.id),
-  });
+  if (error)
+    throw databaseError(error, "The automation could not run", { notFound: "Automation not found." });
   return data;
 }
 

@@ -2,12 +2,8 @@ import "server-only";
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import { usageKeys } from "@repo/usage";
-
 import type { Database } from "@/lib/supabase/database.types";
 import { isAppError } from "@/lib/errors";
-import { assertWithinLimit } from "@/lib/usage/limits";
-import { logUsage } from "@/lib/usage/server";
 
 import { nextCronRun } from "./cron";
 import { runAutomation } from "./queries";
@@ -67,21 +63,14 @@ export async function runDueSchedules(admin: Client, now: Date = new Date(), bat
 
     try {
       // Runs are metered against the schedule's author, or an owner once the author is gone.
+      // Within the run and schedule limits, checked and counted by run_automation itself.
       const actor = schedule.created_by ?? (await findOrgOwner(admin, schedule.org_id));
-      await assertWithinLimit(schedule.org_id, "schedule_executed", 1, now);
       const run = await runAutomation(admin, {
         orgId: schedule.org_id,
         automationId: schedule.automation_id,
         trigger: "schedule",
         actor,
         scheduleId: schedule.id,
-      });
-      logUsage({
-        eventType: "schedule_executed",
-        userId: actor,
-        orgId: schedule.org_id,
-        eventData: { schedule_id: schedule.id, automation_id: schedule.automation_id, run_id: run.id },
-        idempotencyKey: usageKeys.scheduleExecuted(run.id),
       });
       results.push({ ...base, outcome: "ran", runId: run.id });
     } catch (runError) {

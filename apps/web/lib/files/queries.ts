@@ -2,12 +2,9 @@ import { randomUUID } from "node:crypto";
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import { usageKeys } from "@repo/usage";
-
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
 import { assertWithinLimit } from "@/lib/usage/limits";
-import { logUsage } from "@/lib/usage/server";
 
 import { RECORD_FILES_BUCKET, safeFileName } from "./schemas";
 
@@ -34,77 +31,41 @@ export async function getRecordFile(client: Client, id: string) {
 }
 
 /**
- * Stores the object under <org>/<record>/<id>-<name> (the storage policies check the org folder)
- * and then its row. If the row cannot be written the object is removed again, so nothing is
- * left half-uploaded.
+ * Prepares an upload of a new file to a record: checks the storage limit against the file's
+ * declared size and hands out a signed upload URL for <org>/<record>/<file id>-<name>, which the
+ * browser uploads to straight (files up to 50 MB never pass through a server action). Created with
+ * the caller's client, so the bucket's policies decide whether they may upload there. Storage
+ * itself then enforces the limit with the real size and records the usage, and the file's
+ * record_files row appears with the object (database triggers on storage.objects).
  */
-export async function uploadRecordFile(
+export async function prepareRecordFileUpload(
   client: Client,
-  params: { orgId: string; recordId: string; userId: string; file: File },
+  params: { orgId: string; recordId: string; fileName: string; size: number },
 ) {
-  await assertWithinLimit(params.orgId, "storage_used", params.file.size);
-  const id = randomUUID();
-  const path = `${params.orgId}/${params.recordId}/${id}-${safeFileName(params.file.name)}`;
-  const contentType = params.file.type || "application/octet-stream";
-
-  const upload = await client.storage
-    .from(RECORD_FILES_BUCKET)
-    .upload(path, params.file, { contentType, upsert: false });
-  if (upload.error) throw new AppError("forbidden", `The file could not be stored: ${upload.error.message}`);
-
-  const { data, error } = await client
-    .from("record_files")
-    .insert({
-      id,
-      org_id: params.orgId,
-      record_id: params.recordId,
-      uploaded_by: params.userId,
-      storage_path: path,
-      file_name: params.file.name,
-      content_type: contentType,
-      size_bytes: params.file.size,
-    })
-    .select(fileColumns)
-    .single();
-  if (error) {
-    const cleanup = await client.storage.from(RECORD_FILES_BUCKET).remove([path]);
-    if (cleanup.error)
-      console.error("[files] could not remove an orphaned object", path, cleanup.error.message);
-    throw new Error(`Could not save the file: ${error.message}`);
-  }
-  logUsage({
-    eventType: "storage_used",
-    userId: params.userId,
-    orgId: params.orgId,
-    quantity: data.size_bytes,
-    eventData: { file_id: data.id, record_id: data.record_id, operation: "upload" },
-    idempotencyKey: usageKeys.storageUpload(data.id),
-  });
-  return data;
+  await assertWithinLimit(params.orgId, "storage_used", params.size);
+  const fileId = randomUUID();
+  const path = `${params.orgId}/${params.recordId}/${fileId}-${safeFileName(params.fileName)}`;
+  const { data, error } = await client.storage.from(RECORD_FILES_BUCKET).createSignedUploadUrl(path);
+  if (error) throw new AppError("forbidden", `The upload could not be prepared: ${error.message}`);
+  return { fileId, bucket: RECORD_FILES_BUCKET, path: data.path, token: data.token };
 }
 
-/** Removes the object and its row, and meters the freed bytes against `userId`. */
-export async function deleteRecordFile(
-  client: Client,
-  params: { orgId: string; fileId: string; userId: string },
-) {
-  const { orgId, fileId: id } = params;
-  const file = await getRecordFile(client, id);
-  if (!file || file.org_id !== orgId) throw new AppError("not_found", "File not found.");
+/**
+ * Deletes a file by deleting its object through Storage, as the caller: the bucket's policies let
+ * the uploader, the record's author, admins and owners do it. The record_files row and the
+ * negative storage_used event follow from the deletion (database triggers).
+ */
+export async function deleteRecordFile(client: Client, params: { orgId: string; fileId: string }) {
+  const file = await getRecordFile(client, params.fileId);
+  if (!file || file.org_id !== params.orgId) throw new AppError("not_found", "File not found.");
 
   const removed = await client.storage.from(RECORD_FILES_BUCKET).remove([file.storage_path]);
   if (removed.error) throw new Error(`Could not delete the stored file: ${removed.error.message}`);
-
-  const { error } = await client.from("record_files").delete().eq("id", id);
-  if (error) throw new Error(`Could not delete the file: ${error.message}`);
-  logUsage({
-    eventType: "storage_used",
-    userId: params.userId,
-    orgId,
-    quantity: -file.size_bytes,
-    eventData: { file_id: file.id, record_id: file.record_id, operation: "delete" },
-    idempotencyKey: usageKeys.storageDelete(file.id),
-  });
+  if (removed.data.length === 0)
+    throw new AppError(
+      "forbidden",
+      "Only the file's uploader, the record's author, admins and owners can delete this file.",
+    );
   return file;
 }
 

@@ -6,16 +6,19 @@ import { uuidSchema } from "@/lib/records/schemas";
 export const RECORD_FILES_BUCKET = "record-files";
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-export const uploadFileSchema = z.object({
+/** What the browser says about a file it is about to upload; Storage checks the real bytes. */
+export const prepareUploadSchema = z.object({
   orgId: uuidSchema,
   recordId: uuidSchema,
-  file: z
-    .instanceof(File, { message: "Choose a file to upload." })
-    .refine((file) => file.size > 0, { message: "The file is empty." })
-    .refine((file) => file.size <= MAX_FILE_BYTES, { message: "Files can be at most 50 MB." })
-    .refine((file) => file.name.length <= 255, {
-      message: "The file name is too long (255 characters at most).",
-    }),
+  fileName: z
+    .string({ message: "Choose a file to upload." })
+    .min(1, { message: "Choose a file to upload." })
+    .max(255, { message: "The file name is too long (255 characters at most)." }),
+  size: z.coerce
+    .number({ message: "Choose a file to upload." })
+    .int()
+    .min(1, { message: "The file is empty." })
+    .max(MAX_FILE_BYTES, { message: "Files can be at most 50 MB." }),
 });
 
 /** A storage key segment from a user's file name: no folders, no control characters. */

@@ -1,11 +1,8 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import { usageKeys } from "@repo/usage";
-
 import { AppError } from "@/lib/errors";
 import type { Database } from "@/lib/supabase/database.types";
-import { assertWithinLimit } from "@/lib/usage/limits";
-import { logUsage } from "@/lib/usage/server";
+import { databaseError, REQUEST_SOURCE_HEADER } from "@/lib/supabase/errors";
 
 import type { CreateRecordInput } from "./schemas";
 
@@ -21,22 +18,40 @@ export interface ListRecordsParams {
   includeArchived?: boolean;
 }
 
-/** One page of an organization's records, newest first, with the total count. */
+/**
+ * One page of an organization's records, newest first, with the total count. A page past the end
+ * is empty (with the true total); the tag filter matches exactly that tag, whatever it contains.
+ */
 export async function listRecords(client: Client, params: ListRecordsParams) {
   const limit = params.limit ?? 50;
   const offset = params.offset ?? 0;
-  let query = client
-    .from("records")
-    .select(recordColumns, { count: "exact" })
-    .eq("org_id", params.orgId)
+  // The tag goes to PostgREST as a value, never as filter syntax: a one-element array literal,
+  // double-quoted with `\` and `"` escaped (postgrest-js `.contains(col, [tag])` writes it bare,
+  // so `a"b`, `}` or `a,b` would be read as literal syntax).
+  const tagLiteral = params.tag ? `{"${params.tag.replace(/[\\"]/g, "\\$&")}"}` : null;
+  const matching = (head: boolean) => {
+    let query = client
+      .from("records")
+      .select(recordColumns, { count: "exact", head })
+      .eq("org_id", params.orgId);
+    if (tagLiteral) query = query.filter("tags", "cs", tagLiteral);
+    if (!params.includeArchived) query = query.eq("archived", false);
+    return query;
+  };
+
+  const { data, count, error, status } = await matching(false)
     .order("created_at", { ascending: false })
     .order("id")
     .range(offset, offset + limit - 1);
-  if (params.tag) query = query.contains("tags", [params.tag]);
-  if (!params.includeArchived) query = query.eq("archived", false);
-
-  const { data, count, error } = await query;
-  if (error) throw new Error(`Could not list records: ${error.message}`);
+  if (error) {
+    // PostgREST answers a range past the end with 416 (PGRST103) and no count: count alone.
+    if (error.code !== "PGRST103" && status !== 416)
+      throw new Error(`Could not list records: ${error.message}`);
+    const counted = await matching(true);
+    if (counted.error) throw new Error(`Could not count records: ${counted.error.message}`);
+    const none: NonNullable<Awaited<ReturnType<typeof matching>>["data"]> = [];
+    return { records: none, total: counted.count ?? 0 };
+  }
   return { records: data, total: count ?? data.length };
 }
 
@@ -52,14 +67,16 @@ export async function getRecord(client: Client, orgId: string, id: string) {
 }
 
 /**
- * Creates a record in the organization, within the plan's record limit. `client` decides whose
- * rights apply (RLS, or an API key's org); callers have checked the caller may act in the org.
+ * Creates a record in the organization. `client` decides whose rights apply (RLS, or an API key's
+ * org); callers have checked the caller may act in the org. The database checks the plan's record
+ * limit and records the record_created event in the insert's own transaction (a trigger on
+ * records), so a record is metered and limited however it is created; past the limit the insert is
+ * refused with a 402.
  */
 export async function createRecord(
   client: Client,
   params: { orgId: string; userId: string; input: CreateRecordInput; source?: "app" | "api" },
 ) {
-  await assertWithinLimit(params.orgId, "record_created", 1);
   const { data, error } = await client
     .from("records")
     .insert({
@@ -69,26 +86,22 @@ export async function createRecord(
       body: params.input.body,
       tags: params.input.tags,
     })
+    .setHeader(REQUEST_SOURCE_HEADER, params.source ?? "app")
     .select(recordColumns)
     .single();
-  if (error) {
-    if (error.code === "42501")
-      throw new AppError("forbidden", "You cannot create records in this organization.");
-    throw new Error(`Could not create the record: ${error.message}`);
-  }
-  logUsage({
-    eventType: "record_created",
-    userId: params.userId,
-    orgId: params.orgId,
-    eventData: { record_id: data.id, source: params.source ?? "app" },
-    idempotencyKey: usageKeys.recordCreated(data.id),
-  });
+  if (error)
+    throw databaseError(error, "Could not create the record", {
+      forbidden: "You cannot create records in this organization.",
+    });
   return data;
 }
 
 export async function deleteRecord(client: Client, orgId: string, id: string) {
   const { data, error } = await client.from("records").delete().eq("org_id", orgId).eq("id", id).select("id");
-  if (error) throw new Error(`Could not delete the record: ${error.message}`);
+  if (error)
+    throw databaseError(error, "Could not delete the record", {
+      conflict: "Delete the record's files first.",
+    });
   if (data.length === 0) {
     throw new AppError(
       "not_found",

@@ -742,11 +742,55 @@ export type Database = {
         }
         Relationships: []
       }
+      usage_metrics: {
+        Row: {
+          external: boolean
+          kind: string
+          label: string
+          limit_key: string
+          metric: string
+          sort_order: number
+          unit: string
+        }
+        Insert: {
+          external?: boolean
+          kind: string
+          label: string
+          limit_key: string
+          metric: string
+          sort_order: number
+          unit: string
+        }
+        Update: {
+          external?: boolean
+          kind?: string
+          label?: string
+          limit_key?: string
+          metric?: string
+          sort_order?: number
+          unit?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
     }
     Functions: {
+      admit_api_call: {
+        Args: {
+          p_key_hash: string
+          p_method: string
+          p_request_id: string
+          p_route: string
+        }
+        Returns: {
+          key_id: string
+          org_id: string
+          revoked: boolean
+          user_id: string
+        }[]
+      }
       aggregate_usage: {
         Args: {
           p_period_end: string
@@ -758,6 +802,10 @@ export type Database = {
       change_org_plan: {
         Args: { p_actor: string; p_org_id: string; p_plan_id: string }
         Returns: undefined
+      }
+      check_usage_limit: {
+        Args: { p_adding?: number; p_metric: string; p_org_id: string }
+        Returns: Json
       }
       create_organization: {
         Args: { p_is_personal?: boolean; p_name: string; p_owner: string }
@@ -771,6 +819,7 @@ export type Database = {
         Args: { p_return_keys?: boolean; p_rows: Json }
         Returns: string[]
       }
+      record_api_call_statuses: { Args: { p_rows: Json }; Returns: undefined }
       run_automation: {
         Args: {
           p_actor: string

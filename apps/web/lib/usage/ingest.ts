@@ -1,9 +1,17 @@
 import "server-only";
 
-import { EVENT_TYPES, usageEventInputSchema, usageKeys, type UsageEvent } from "@repo/usage";
+import {
+  EVENT_TYPES,
+  METRICS,
+  usageEventInputSchema,
+  usageKeys,
+  type EventType,
+  type UsageEvent,
+} from "@repo/usage";
 import { z } from "zod";
 
 import type { ApiKeyContext } from "@/lib/api/with-api-key";
+import { safeJsonCheck, safeTextCheck } from "@/lib/validation/text";
 import { insertUsageEvents } from "./server";
 
 /** Limits of POST /api/v1/usage/events. */
@@ -25,11 +33,23 @@ export const ingestEnvelopeSchema = z.object(
   { message: 'send an object like {"events": [...]}' },
 );
 
+/** The metrics other services may report; the rest are recorded only by the app and its database. */
+export const EXTERNAL_EVENT_TYPES = EVENT_TYPES.filter((type) => METRICS[type].external);
+
 /** One event as another service reports it (snake_case, like the rest of the public API). */
 export const externalEventSchema = z.strictObject({
-  event_type: z.enum(EVENT_TYPES, {
-    error: (issue) =>
-      `unknown event type ${JSON.stringify(issue.input)}; expected one of ${EVENT_TYPES.join(", ")}`,
+  event_type: z.string({ message: "event_type is required" }).superRefine((type, ctx) => {
+    if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown event type ${JSON.stringify(type)}; external services may report ${EXTERNAL_EVENT_TYPES.join(", ")}`,
+      });
+    } else if (!METRICS[type as EventType].external) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${type} is recorded by the app itself and cannot be reported; external services may report ${EXTERNAL_EVENT_TYPES.join(", ")}`,
+      });
+    }
   }),
   quantity: z.number({ message: "quantity must be a number" }).optional(),
   user_id: z.uuid({ message: "user_id must be a UUID" }).optional(),
@@ -39,8 +59,13 @@ export const externalEventSchema = z.strictObject({
   idempotency_key: z
     .string({ message: "idempotency_key is required" })
     .min(1, { message: "idempotency_key is required" })
-    .max(150, { message: "idempotency_key may be at most 150 characters" }),
-  event_data: z.record(z.string(), z.unknown(), { message: "event_data must be an object" }).optional(),
+    .max(150, { message: "idempotency_key may be at most 150 characters" })
+    .check(safeTextCheck()),
+  // Text Postgres cannot store (NUL, unpaired surrogates), in any key or value, rejects the event.
+  event_data: z
+    .record(z.string(), z.unknown(), { message: "event_data must be an object" })
+    .check(safeJsonCheck())
+    .optional(),
 });
 
 export type EventResult =

@@ -1,12 +1,10 @@
 import "server-only";
 
-import { billingRange, checkLimit, METRICS, type EventType, type LimitCheck } from "@repo/usage";
+import { billingRange, METRICS, type EventType } from "@repo/usage";
 
-import { AppError } from "@/lib/errors";
-import { formatBytes, formatDateTime, formatInteger } from "@/lib/format";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 
-import { getCurrentUsage } from "./server";
+import { limitExceededError, limitStatusSchema, type LimitStatusDetails } from "./limit-errors";
 
 export interface OrgPlan {
   planId: string;
@@ -54,40 +52,39 @@ export async function getOrgPlan(orgId: string, now: Date = new Date()): Promise
   };
 }
 
-function describeAmount(metric: EventType, value: number): string {
-  return metric === "storage_used" ? formatBytes(value) : `${formatInteger(value)} ${METRICS[metric].unit}`;
+/**
+ * Where the organization stands against its plan's limit for a metric this billing period, read
+ * in one round trip by the database function the hard limits use (check_usage_limit). Exact:
+ * roll-ups plus the live tail, so a record created a second ago counts.
+ */
+export async function getLimitStatus(
+  orgId: string,
+  metric: EventType,
+  adding = 0,
+): Promise<LimitStatusDetails> {
+  const { data, error } = await createAdminSupabaseClient().rpc("check_usage_limit", {
+    p_org_id: orgId,
+    p_metric: metric,
+    p_adding: adding,
+  });
+  if (error) throw new Error(`Could not read the ${METRICS[metric].label} limit: ${error.message}`);
+  return limitStatusSchema.parse(data);
 }
 
 /**
- * Refuses a gated action once the organization's usage has reached its plan's limit for the
- * metric (or would pass it by `adding`). The error names the limit, the usage and the plan.
- * Reads exact current usage (roll-ups + the live tail), so a record created a second ago counts.
+ * A pre-check for actions whose cost is known only afterwards (an AI call) or that hand out a
+ * capability (an upload URL): refuses with a 402 naming the limit, the usage and the plan once the
+ * limit is reached (or would be passed by `adding`). The database enforces the limit again,
+ * atomically, where the usage is written.
  */
 export async function assertWithinLimit(
   orgId: string,
   metric: EventType,
   adding = 0,
-  now: Date = new Date(),
-): Promise<LimitCheck> {
-  const plan = await getOrgPlan(orgId, now);
-  const usage = await getCurrentUsage({ orgId }, { start: plan.periodStart, end: now });
-  const check = checkLimit(metric, usage.totals[metric].total, plan.limits, adding);
-  if (check.status === "exceeded" && check.limit !== null) {
-    const per =
-      metric === "storage_used"
-        ? ""
-        : ` per billing period (this one ends ${formatDateTime(plan.periodEnd)})`;
-    throw new AppError(
-      "payment_required",
-      `Limit reached for ${METRICS[metric].label}: the ${plan.planName} plan allows ${describeAmount(metric, check.limit)}${per}, and this organization has used ${describeAmount(metric, check.used)}. Upgrade the plan to continue.`,
-      {
-        metric,
-        limit_key: METRICS[metric].limitKey,
-        limit: check.limit,
-        used: check.used,
-        plan: plan.planId,
-      },
-    );
-  }
-  return check;
+): Promise<LimitStatusDetails> {
+  const status = await getLimitStatus(orgId, metric, adding);
+  if (status.exceeded) throw limitExceededError(status);
+  return status;
 }
+
+export type { LimitStatusDetails };

@@ -3,6 +3,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import {
+  drainOnShutdown,
   EVENT_TYPES,
   UsageQueue,
   usageEventInputSchema,
@@ -70,9 +71,44 @@ export const supabaseUsageSink: Sink<UsageEvent> = {
   },
 };
 
+/** The response status of an admitted API call, added to its api_call event after the response. */
+export interface ApiCallStatus {
+  idempotencyKey: string;
+  status: number;
+}
+
+/** Writes statuses in one round trip per batch (record_api_call_statuses). */
+export const apiCallStatusSink: Sink<ApiCallStatus> = {
+  async write(batch) {
+    const { error } = await createAdminSupabaseClient().rpc("record_api_call_statuses", {
+      p_rows: batch.map((s) => [s.idempotencyKey, s.status]),
+    });
+    if (error) throw new Error(`api_call status update failed: ${error.message}`);
+  },
+};
+
 interface UsageState {
   queue: UsageQueue<UsageEvent>;
+  statuses: UsageQueue<ApiCallStatus>;
   invalid: number;
+  /** Runs the shutdown drain now; resolves with the number of events given up. */
+  drain: () => Promise<number>;
+}
+
+function logQueueError(what: string) {
+  return (error: unknown, attempt: number) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[usage] ${what} failed (attempt ${attempt}), will retry: ${message}`);
+  };
+}
+
+function logDrops(what: string) {
+  return (_dropped: number, total: number) => {
+    if (total === 1 || total % 1000 === 0)
+      console.error(
+        `[usage] ${what} queue full: ${total} ${total === 1 ? "event" : "events"} dropped so far`,
+      );
+  };
 }
 
 // One queue per server process; kept on globalThis so dev-mode module reloads share it.
@@ -80,23 +116,30 @@ const globalState = globalThis as typeof globalThis & { __meterlineUsage?: Usage
 
 function state(): UsageState {
   if (!globalState.__meterlineUsage) {
+    const flushIntervalMs = Number(process.env.USAGE_FLUSH_INTERVAL_MS ?? 500);
     const queue = new UsageQueue<UsageEvent>({
       sink: supabaseUsageSink,
       maxBatchSize: ROWS_PER_INSERT * PARALLEL_INSERTS,
-      flushIntervalMs: Number(process.env.USAGE_FLUSH_INTERVAL_MS ?? 500),
+      flushIntervalMs,
       maxQueueSize: 200_000,
-      onDrop: (_dropped, total) => {
-        if (total === 1 || total % 1000 === 0)
-          console.error(`[usage] queue full: ${total} events dropped so far`);
-      },
-      onError: (error, attempt) => {
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(`[usage] flush failed (attempt ${attempt}), will retry: ${message}`);
-      },
+      onDrop: logDrops("usage"),
+      onError: logQueueError("usage flush"),
     });
-    globalState.__meterlineUsage = { queue, invalid: 0 };
-    // A long-running server drains on its way out; Vercel functions drain through after().
-    process.once("beforeExit", () => void queue.flush());
+    const statuses = new UsageQueue<ApiCallStatus>({
+      sink: apiCallStatusSink,
+      maxBatchSize: 1000,
+      flushIntervalMs,
+      maxQueueSize: 100_000,
+      onDrop: logDrops("api_call status"),
+      onError: logQueueError("api_call status update"),
+    });
+    // A long-running server drains on SIGTERM/SIGINT and when its event loop empties; Vercel
+    // functions drain through after(). What cannot be written is counted and logged.
+    const drain = drainOnShutdown(
+      { usage: queue, "api_call status": statuses },
+      { timeoutMs: Number(process.env.USAGE_SHUTDOWN_TIMEOUT_MS ?? 5000) },
+    );
+    globalState.__meterlineUsage = { queue, statuses, invalid: 0, drain };
   }
   return globalState.__meterlineUsage;
 }
@@ -134,7 +177,21 @@ export function logUsage(params: LogUsageParams): void {
   }
 }
 
-function flushAfterResponse(queue: UsageQueue<UsageEvent>) {
+/**
+ * Adds the response status to an API call that admit_api_call recorded. Like logUsage: returns at
+ * once, never throws; written in batches after the response.
+ */
+export function recordApiCallStatus(idempotencyKey: string, status: number): void {
+  try {
+    const current = state();
+    current.statuses.enqueue({ idempotencyKey, status });
+    flushAfterResponse(current.statuses);
+  } catch (error) {
+    console.error("[usage] recordApiCallStatus failed; the request goes on", error);
+  }
+}
+
+function flushAfterResponse<T>(queue: UsageQueue<T>) {
   try {
     after(() => queue.flush());
   } catch {
@@ -142,9 +199,15 @@ function flushAfterResponse(queue: UsageQueue<UsageEvent>) {
   }
 }
 
-/** Writes everything queued now. For shutdown hooks and tests; never rejects. */
-export function flushUsage(): Promise<void> {
-  return state().queue.flush();
+/** Writes everything queued now. For tests and scripts; never rejects. */
+export async function flushUsage(): Promise<void> {
+  const current = state();
+  await Promise.all([current.queue.flush(), current.statuses.flush()]);
+}
+
+/** Runs the shutdown drain now (what SIGTERM runs): resolves with the number of events given up. */
+export function drainUsage(): Promise<number> {
+  return state().drain();
 }
 
 export function usageQueueStats() {

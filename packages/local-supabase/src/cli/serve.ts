@@ -1,6 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { findRepoRoot } from "../repo-root.ts";
 import { startStack, type Stack } from "../stack.ts";
 import { DEFAULT_CRON_SECRET, portFromEnv } from "./settings.ts";
@@ -31,6 +31,7 @@ export async function serve(): Promise<void> {
     await web?.stop();
     await stack?.stop();
     await rm(dir, { recursive: true, force: true });
+    if (process.env.LOCAL_SUPABASE_INFO_FILE) await rm(process.env.LOCAL_SUPABASE_INFO_FILE, { force: true });
   });
 
   stack = await startStack({
@@ -43,6 +44,21 @@ export async function serve(): Promise<void> {
   });
   console.info(`[local-supabase] API ${stack.url}, database ${stack.dbUrl}`);
   const env = appEnvironment(stack, appUrl, cronSecret);
+  // Lets end-to-end tests reach the stack behind the app (SQL checks, a second app server).
+  const infoFile = process.env.LOCAL_SUPABASE_INFO_FILE;
+  if (infoFile) {
+    await mkdir(dirname(infoFile), { recursive: true });
+    await writeFile(
+      infoFile,
+      JSON.stringify({
+        url: stack.url,
+        dbUrl: stack.dbUrl,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        cronSecret,
+      }),
+    );
+  }
 
   if (process.env.SKIP_BUILD !== "1") {
     web = runPnpm(["--filter", "@repo/web", "exec", "next", "build"], { cwd: repoRoot, env });

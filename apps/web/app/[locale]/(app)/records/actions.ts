@@ -7,7 +7,8 @@ import { z } from "zod";
 import { orgAction } from "@/lib/actions/form-action";
 import { locales } from "@/lib/i18n/config";
 import { deleteRecordFile, listRecordFiles } from "@/lib/files/queries";
-import { createRecord, deleteRecord } from "@/lib/records/queries";
+import { AppError } from "@/lib/errors";
+import { createRecord, deleteRecord, getRecord } from "@/lib/records/queries";
 import { commaSeparatedTags, createRecordSchema, uuidSchema } from "@/lib/records/schemas";
 
 const createRecordFormSchema = createRecordSchema.extend({
@@ -31,11 +32,18 @@ export const deleteRecordAction = orgAction(
   deleteRecordFormSchema,
   ["owner", "admin", "member"],
   async (input, ctx) => {
-    // Files go first so their storage objects never outlive the record.
-    for (const file of await listRecordFiles(ctx.supabase, ctx.orgId, input.recordId)) {
-      await deleteRecordFile(ctx.supabase, { orgId: ctx.orgId, fileId: file.id, userId: ctx.user.id });
+    // Who may delete is decided before anything is touched; then the files go first, so their
+    // storage objects never outlive the record (the database refuses to delete a record that
+    // still has files).
+    const record = await getRecord(ctx.supabase, ctx.orgId, input.recordId);
+    if (!record) throw new AppError("not_found", "Record not found in this organization.");
+    if (ctx.role === "member" && record.created_by !== ctx.user.id) {
+      throw new AppError("forbidden", "Only the record's author, admins and owners can delete it.");
     }
-    await deleteRecord(ctx.supabase, ctx.orgId, input.recordId);
+    for (const file of await listRecordFiles(ctx.supabase, ctx.orgId, record.id)) {
+      await deleteRecordFile(ctx.supabase, { orgId: ctx.orgId, fileId: file.id });
+    }
+    await deleteRecord(ctx.supabase, ctx.orgId, record.id);
     revalidatePath("/[locale]/records", "page");
     redirect(`/${input.locale}/records`);
   },

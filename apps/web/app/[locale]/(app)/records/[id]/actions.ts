@@ -7,8 +7,8 @@ import { summarizeRecord } from "@/lib/ai/summarize";
 import { orgAction } from "@/lib/actions/form-action";
 import type { OrgContext } from "@/lib/auth/server";
 import { AppError } from "@/lib/errors";
-import { deleteRecordFile, uploadRecordFile } from "@/lib/files/queries";
-import { uploadFileSchema } from "@/lib/files/schemas";
+import { deleteRecordFile, prepareRecordFileUpload } from "@/lib/files/queries";
+import { prepareUploadSchema } from "@/lib/files/schemas";
 import { getRecord } from "@/lib/records/queries";
 import { uuidSchema } from "@/lib/records/schemas";
 
@@ -20,26 +20,29 @@ async function requireRecord(ctx: OrgContext, recordId: string) {
   return record;
 }
 
-export const uploadFileAction = orgAction(uploadFileSchema, members, async (input, ctx) => {
+/**
+ * Step one of an upload: checks the record and the storage limit and returns a signed upload URL
+ * (path and token) that the browser uploads the file to, straight to Storage.
+ */
+export const prepareUploadAction = orgAction(prepareUploadSchema, members, async (input, ctx) => {
   await requireRecord(ctx, input.recordId);
-  const file = await uploadRecordFile(ctx.supabase, {
+  const upload = await prepareRecordFileUpload(ctx.supabase, {
     orgId: ctx.orgId,
     recordId: input.recordId,
-    userId: ctx.user.id,
-    file: input.file,
+    fileName: input.fileName,
+    size: input.size,
   });
-  revalidatePath("/[locale]/records/[id]", "page");
-  return { status: "success", message: `Uploaded ${file.file_name}.` };
+  return {
+    status: "success",
+    message: `Uploading ${input.fileName}…`,
+    data: { bucket: upload.bucket, path: upload.path, token: upload.token },
+  };
 });
 
 const deleteFileSchema = z.object({ orgId: uuidSchema, fileId: uuidSchema });
 
 export const deleteFileAction = orgAction(deleteFileSchema, members, async (input, ctx) => {
-  const file = await deleteRecordFile(ctx.supabase, {
-    orgId: ctx.orgId,
-    fileId: input.fileId,
-    userId: ctx.user.id,
-  });
+  const file = await deleteRecordFile(ctx.supabase, { orgId: ctx.orgId, fileId: input.fileId });
   revalidatePath("/[locale]/records/[id]", "page");
   return { status: "success", message: `Deleted ${file.file_name}.` };
 });

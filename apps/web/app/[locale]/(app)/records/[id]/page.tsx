@@ -18,7 +18,7 @@ import { getRecord } from "@/lib/records/queries";
 import { uuidSchema } from "@/lib/records/schemas";
 
 import { deleteRecordAction } from "../actions";
-import { deleteFileAction, summarizeRecordAction, uploadFileAction } from "./actions";
+import { deleteFileAction, prepareUploadAction, summarizeRecordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Record" };
 
@@ -110,7 +110,7 @@ export default async function RecordPage({ params }: { params: Promise<{ locale:
                 ))}
               </ul>
             )}
-            <FileUploadForm action={uploadFileAction} orgId={current.id} recordId={record.id} />
+            <FileUploadForm prepareUpload={prepareUploadAction} orgId={current.id} recordId={record.id} />
           </CardContent>
         </Card>
 
