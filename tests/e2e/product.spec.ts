@@ -39,6 +39,45 @@ test.describe("product actions", () => {
     expect(await download.text()).toBe("notes from the browser\n");
   });
 
+  test("a 12 MiB file goes straight to Storage through the upload form", async ({ page }) => {
+    await signIn(page);
+    await switchOrg(page, "Acme Corp");
+    await page.goto("/en/records/cccccccc-0000-4000-8000-000000000002");
+    const upload = page.getByTestId("file-upload-form");
+    const bytes = Buffer.alloc(12 * 1024 * 1024, 7);
+    await upload.locator('input[type="file"]').setInputFiles({
+      name: "large-export.bin",
+      mimeType: "application/octet-stream",
+      buffer: bytes,
+    });
+    await upload.getByRole("button", { name: "Upload" }).click();
+    await expect(upload.getByTestId("form-success")).toHaveText("Uploaded large-export.bin.", {
+      timeout: 30_000,
+    });
+    const row = page.getByTestId("files-list").locator("li", { hasText: "large-export.bin" });
+    await expect(row).toContainText("12 MB");
+    await row.getByRole("button", { name: "Delete" }).click();
+    await expect(page.getByTestId("files-list").locator("li", { hasText: "large-export.bin" })).toHaveCount(
+      0,
+    );
+  });
+
+  test("a member cannot delete a teammate's record, and nothing of it is touched", async ({ page }) => {
+    await signIn(page, { email: "bob@acme.test", password: "demo-password-1" });
+    await switchOrg(page, "Acme Corp");
+    // Written by Alice, with a file attached.
+    await page.goto("/en/records/cccccccc-0000-4000-8000-000000000001");
+    await expect(page.getByTestId("files-list")).toContainText("q3-summary.txt");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Delete record" }).click();
+    await expect(page.getByTestId("form-error")).toHaveText(
+      "Only the record's author, admins and owners can delete it.",
+    );
+    await page.reload();
+    await expect(page.getByTestId("record-title")).toBeVisible();
+    await expect(page.getByTestId("files-list")).toContainText("q3-summary.txt");
+  });
+
   test("switching organization changes what the pages show, and is remembered", async ({ page }) => {
     await signIn(page);
     await switchOrg(page, "Globex");
