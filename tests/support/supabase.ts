@@ -25,7 +25,7 @@ export function serviceClient(): TypedClient {
   return createClient<Database>(url, serviceRoleKey, clientOptions);
 }
 
-/** A superuser connection for assertions the API cannot make. Close it in afterAll. */
+/** A direct connection as `postgres` (the migration role, as on hosted Supabase) for assertions the API cannot make. Close it in afterAll. */
 export function sql() {
   return postgres(stack().dbUrl, { max: 2, onnotice: () => {} });
 }
@@ -92,7 +92,7 @@ export async function createOrg(owner: TestUser, others: [TestUser, Role][] = []
  * Storage with it. Returns the record_files row the storage triggers wrote.
  */
 export async function uploadFileAs(user: TestUser, params: { orgId: string; recordId: string; file: File }) {
-  const { prepareRecordFileUpload } = await import("@/lib/files/queries");
+  const { prepareRecordFileUpload } = await import("@/lib/files/mutations");
   const upload = await prepareRecordFileUpload(user.client, {
     orgId: params.orgId,
     recordId: params.recordId,

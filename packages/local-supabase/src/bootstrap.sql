@@ -1,12 +1,21 @@
 -- What hosted Supabase provisions before a project's first migration runs, reduced to what
 -- migrations, seeds, PostgREST, the auth server and the storage server here rely on.
--- Applied as `postgres` on every start, so every statement is idempotent.
+--
+-- Applied as the superuser `supabase_admin` (the cluster's bootstrap user, as on hosted) on every
+-- start, so every statement is idempotent. Migrations and the seed then run as `postgres`, which
+-- is NOT a superuser: a statement hosted refuses to `postgres` fails here too. The grants follow
+-- supabase/postgres (migrations/db/init-scripts, migrations/db/migrations, migrate.sh) as of 2026:
+-- `postgres` lost its membership in supabase_auth_admin and supabase_storage_admin and CREATE on
+-- the auth and storage schemas (20250421084701_revoke_admin_roles_from_postgres.sql).
 
 -- ---------------------------------------------------------------------------
 -- Roles
 -- ---------------------------------------------------------------------------
 do $$
 begin
+  if not exists (select from pg_roles where rolname = 'postgres') then
+    create role postgres;
+  end if;
   if not exists (select from pg_roles where rolname = 'anon') then
     create role anon nologin;
   end if;
@@ -20,27 +29,38 @@ begin
     create role authenticator login noinherit;
   end if;
   if not exists (select from pg_roles where rolname = 'supabase_auth_admin') then
-    create role supabase_auth_admin login noinherit createrole;
+    create role supabase_auth_admin login noinherit;
   end if;
   if not exists (select from pg_roles where rolname = 'supabase_storage_admin') then
     create role supabase_storage_admin login noinherit createrole;
   end if;
 end $$;
 
+-- The project's role: what 10000000000000_demote-postgres.sql leaves it with.
+alter role postgres with login nosuperuser createdb createrole replication bypassrls;
 -- Hosted made the API roles INHERIT in 2023; policies granted through role membership rely on it.
-alter role anon inherit;
-alter role authenticated inherit;
-alter role service_role inherit bypassrls;
+alter role anon nologin inherit;
+alter role authenticated nologin inherit;
+alter role service_role nologin inherit bypassrls;
+alter role authenticator with login noinherit;
+-- 20260821154147_revoke_createrole_from_auth_admin.sql
+alter role supabase_auth_admin with login noinherit nocreaterole;
+alter role supabase_storage_admin with login noinherit createrole;
 
--- Local passwords as the Supabase CLI has them.
-alter role authenticator with login noinherit password 'postgres';
-alter role supabase_auth_admin with login password 'postgres';
-alter role supabase_storage_admin with login password 'postgres';
+-- Local passwords as the Supabase CLI has them (supabase_admin's comes from initdb).
+alter role postgres with password 'postgres';
+alter role authenticator with password 'postgres';
+alter role supabase_auth_admin with password 'postgres';
+alter role supabase_storage_admin with password 'postgres';
 
 grant anon, authenticated, service_role to authenticator;
-grant anon, authenticated, service_role to postgres;
--- The storage server switches to the caller's role per request so RLS on storage.objects decides.
-grant anon, authenticated, service_role to supabase_storage_admin;
+-- postgres may act as, and hand out, the API roles (20250605172253_grant_with_admin_to_postgres_16_and_above.sql).
+grant anon, authenticated, service_role, authenticator to postgres with admin option;
+grant pg_read_all_data, pg_signal_backend, pg_monitor to postgres with admin option;
+grant pg_create_subscription to postgres;
+-- The storage server switches to the caller's role per request, through authenticator
+-- (20231013070755_grant_authenticator_to_supabase_storage_admin.sql).
+grant authenticator to supabase_storage_admin;
 
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
@@ -51,14 +71,12 @@ alter role supabase_auth_admin set search_path = auth;
 alter role supabase_storage_admin set search_path = storage;
 
 -- ---------------------------------------------------------------------------
--- Extensions and the public schema
+-- The database and the public schema belong to postgres (migrate.sh: `alter database postgres
+-- owner to postgres`; public is owned by pg_database_owner), so migrations create schemas and
+-- public objects, and those objects are the project's.
 -- ---------------------------------------------------------------------------
-create schema if not exists extensions;
-create extension if not exists pgcrypto with schema extensions;
-create extension if not exists "uuid-ossp" with schema extensions;
-grant usage on schema extensions to postgres, anon, authenticated, service_role;
-
-grant usage on schema public to postgres, anon, authenticated, service_role;
+alter database postgres owner to postgres;
+grant usage on schema public to anon, authenticated, service_role;
 -- The grant that matters most: without it new tables are invisible to the API; with it RLS is the
 -- only guard, as on hosted.
 alter default privileges for role postgres in schema public
@@ -67,6 +85,27 @@ alter default privileges for role postgres in schema public
   grant all on functions to postgres, anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
   grant all on sequences to postgres, anon, authenticated, service_role;
+alter default privileges for role supabase_admin in schema public
+  grant all on tables to postgres, anon, authenticated, service_role;
+alter default privileges for role supabase_admin in schema public
+  grant all on functions to postgres, anon, authenticated, service_role;
+alter default privileges for role supabase_admin in schema public
+  grant all on sequences to postgres, anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- Extensions, owned by supabase_admin; postgres may create in the schema (demote-postgres.sql).
+-- ---------------------------------------------------------------------------
+create schema if not exists extensions;
+create extension if not exists pgcrypto with schema extensions;
+create extension if not exists "uuid-ossp" with schema extensions;
+grant all on schema extensions to postgres;
+grant usage on schema extensions to anon, authenticated, service_role;
+grant all on all tables in schema extensions to postgres;
+grant all on all sequences in schema extensions to postgres;
+grant all on all routines in schema extensions to postgres;
+alter default privileges in schema extensions grant all on tables to postgres;
+alter default privileges in schema extensions grant all on sequences to postgres;
+alter default privileges in schema extensions grant all on routines to postgres;
 
 do $$
 begin
@@ -74,14 +113,22 @@ begin
     create publication supabase_realtime;
   end if;
 end $$;
+-- Created by the init scripts while postgres was still the superuser, so it is postgres's.
+alter publication supabase_realtime owner to postgres;
 
 -- ---------------------------------------------------------------------------
--- auth: owned by supabase_auth_admin, as hosted. The auth server connects as that role, so a
--- trigger on auth.users that is not SECURITY DEFINER fails here exactly as it would on hosted.
+-- auth: the schema is supabase_admin's, its tables and functions supabase_auth_admin's (the auth
+-- server connects as that role, so a trigger on auth.users that is not SECURITY DEFINER fails here
+-- exactly as it would on hosted). postgres has USAGE, no CREATE, and ALL on the tables, which lets
+-- projects create triggers on and foreign keys to auth.users (20211115181400_update-auth-permissions.sql).
 -- ---------------------------------------------------------------------------
-create schema if not exists auth authorization supabase_auth_admin;
+create schema if not exists auth authorization supabase_admin;
+grant all on schema auth to supabase_auth_admin;
 -- Policies call auth.uid(); the API roles may resolve it but read no auth table.
 grant usage on schema auth to postgres, anon, authenticated, service_role;
+alter default privileges for role supabase_auth_admin in schema auth grant all on tables to postgres;
+alter default privileges for role supabase_auth_admin in schema auth grant all on sequences to postgres;
+alter default privileges for role supabase_auth_admin in schema auth grant all on routines to postgres;
 
 set role supabase_auth_admin;
 
@@ -227,12 +274,24 @@ $$;
 
 reset role;
 
+-- What the default privileges above give tables the auth server adds later, for the ones made here.
+grant all on all tables in schema auth to postgres;
+grant all on all sequences in schema auth to postgres;
+grant all on all routines in schema auth to postgres;
+
 -- ---------------------------------------------------------------------------
--- storage: owned by supabase_storage_admin; RLS on objects, all table privileges to the API roles
--- (hosted grants them, so the project's policies are the only guard).
+-- storage: the schema is supabase_admin's, its tables and functions supabase_storage_admin's; RLS
+-- on objects, all table privileges to the API roles (so the project's policies are the only
+-- guard). postgres has USAGE and ALL on buckets and objects, both with grant option, and no CREATE
+-- (20250623125453_tmp_grant_storage_tables_to_postgres_with_grant_option.sql,
+-- 20250709135250_grant_storage_schema_to_postgres_with_grant_option.sql). ALL includes TRIGGER:
+-- projects may create triggers on storage.objects. Policies on it need the table's owner, which
+-- postgres is not; see local_supabase.run_granted_statement below.
 -- ---------------------------------------------------------------------------
-create schema if not exists storage authorization supabase_storage_admin;
-grant usage on schema storage to postgres, anon, authenticated, service_role;
+create schema if not exists storage authorization supabase_admin;
+grant all on schema storage to supabase_storage_admin;
+grant usage on schema storage to postgres with grant option;
+grant usage on schema storage to anon, authenticated, service_role;
 
 set role supabase_storage_admin;
 
@@ -270,7 +329,8 @@ create index if not exists name_prefix_search on storage.objects (name text_patt
 alter table storage.buckets enable row level security;
 alter table storage.objects enable row level security;
 
-grant all on storage.buckets, storage.objects to postgres, anon, authenticated, service_role;
+grant all on storage.buckets, storage.objects to postgres with grant option;
+grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
 
 create or replace function storage.foldername(name text) returns text[]
   language plpgsql
@@ -381,16 +441,35 @@ begin
 end;
 $function$;
 
-do $$
+create or replace trigger update_objects_updated_at
+  before update on storage.objects
+  for each row execute function storage.update_updated_at_column();
+
+-- As storage-api's 0055-prevent-direct-deletes.sql: rows go only through the Storage API, which sets
+-- storage.allow_delete_query for its own transactions, so SQL cannot orphan the stored bytes.
+create or replace function storage.protect_delete() returns trigger
+  language plpgsql
+as $function$
 begin
-  if not exists (select from pg_trigger where tgname = 'update_objects_updated_at') then
-    create trigger update_objects_updated_at
-      before update on storage.objects
-      for each row execute function storage.update_updated_at_column();
+  if coalesce(current_setting('storage.allow_delete_query', true), 'false') != 'true' then
+    raise exception 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+      using hint = 'This prevents accidental data loss from orphaned objects.',
+            errcode = '42501';
   end if;
-end $$;
+  return null;
+end;
+$function$;
+
+create or replace trigger protect_buckets_delete
+  before delete on storage.buckets
+  for each statement execute function storage.protect_delete();
+create or replace trigger protect_objects_delete
+  before delete on storage.objects
+  for each statement execute function storage.protect_delete();
 
 reset role;
+
+grant all on all routines in schema storage to postgres;
 
 -- ---------------------------------------------------------------------------
 -- PostgREST reloads its schema cache on this notification, so new migrations show up at once.
@@ -410,3 +489,52 @@ begin
       execute procedure extensions.pgrst_ddl_watch();
   end if;
 end $$;
+
+-- ---------------------------------------------------------------------------
+-- supautils' policy_grants and drop_trigger_grants, which hosted has and a plain Postgres lacks:
+-- postgres may CREATE/ALTER/DROP/COMMENT ON POLICY and DROP TRIGGER on auth's and storage's tables
+-- without owning them. The migration runner (src/granted-statements.ts) recognises exactly those
+-- statements, registers each one's text (as supabase_admin, on its own connection) and runs it
+-- through this function, which runs only registered texts, each once. Nothing else postgres
+-- runs gains any privilege: ALTER TABLE, CREATE INDEX, ENABLE/DISABLE TRIGGER ... on those
+-- tables fail here exactly as they fail on hosted.
+-- ---------------------------------------------------------------------------
+create schema if not exists local_supabase;
+revoke all on schema local_supabase from public;
+grant usage on schema local_supabase to postgres;
+
+create table if not exists local_supabase.granted_statements (
+  id bigint generated always as identity primary key,
+  digest text not null,
+  created_at timestamptz not null default now()
+);
+revoke all on local_supabase.granted_statements from public;
+
+-- No SET search_path, like supautils: the statement resolves names with the migration's own
+-- search_path. Everything the body itself names is schema-qualified for that reason.
+create or replace function local_supabase.run_granted_statement(statement text) returns void
+  language plpgsql
+  security definer
+as $function$
+declare
+  v_granted bigint;
+begin
+  delete from local_supabase.granted_statements g
+  where g.id operator(pg_catalog.=) (
+    select c.id
+    from local_supabase.granted_statements c
+    where c.digest operator(pg_catalog.=)
+      pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(statement, 'UTF8')), 'hex')
+    limit 1
+  )
+  returning g.id into v_granted;
+  if v_granted is null then
+    raise exception 'permission denied: this statement was not granted by the migration runner'
+      using errcode = '42501';
+  end if;
+  execute statement;
+end;
+$function$;
+
+revoke all on function local_supabase.run_granted_statement(text) from public;
+grant execute on function local_supabase.run_granted_statement(text) to postgres;

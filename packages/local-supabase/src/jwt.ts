@@ -1,59 +1,68 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { base64url, errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 
 /** Decoded JWT payload. Values stay `unknown` until a caller checks them. */
 export type JwtClaims = Record<string, unknown>;
 
-export class JwtError extends Error {}
-
-const HEADER = encodeSegment({ alg: "HS256", typ: "JWT" });
-
-function encodeSegment(value: object): string {
-  return Buffer.from(JSON.stringify(value)).toString("base64url");
+/**
+ * A token that failed verification. `message` says it as GoTrue does ("token is expired"),
+ * `joseMessage` as jose, and so storage-api, does ('"exp" claim timestamp check failed').
+ */
+export class JwtError extends Error {
+  constructor(
+    message: string,
+    readonly joseMessage: string,
+  ) {
+    super(message);
+    this.name = "JwtError";
+  }
 }
 
-function signature(input: string, secret: string): string {
-  return createHmac("sha256", secret).update(input).digest("base64url");
+// As the Supabase CLI signs: this header, and the payload in its own key order, so the well-known
+// local keys come out byte-identical (jwt.test.ts checks it).
+const HEADER = { alg: "HS256", typ: "JWT" } as const;
+
+const encoder = new TextEncoder();
+
+/** HS256 through jose. */
+export function issueJwt(claims: JwtClaims, secret: string): Promise<string> {
+  return new SignJWT(claims as JWTPayload).setProtectedHeader(HEADER).sign(encoder.encode(secret));
 }
 
 /**
- * HS256 signing exactly as the Supabase CLI does it: header `{"alg":"HS256","typ":"JWT"}` and the
- * payload's own key order, so the well-known local keys come out byte-identical.
+ * The token `issueJwt` makes, synchronously: jose signs only asynchronously (Web Crypto), and tests
+ * build tokens inline with this. jwt.test.ts pins it to jose's output; the servers use `issueJwt`.
  */
 export function signJwt(claims: object, secret: string): string {
-  const unsigned = `${HEADER}.${encodeSegment(claims)}`;
-  return `${unsigned}.${signature(unsigned, secret)}`;
+  const unsigned = `${base64url.encode(JSON.stringify(HEADER))}.${base64url.encode(JSON.stringify(claims))}`;
+  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
 }
 
-/** Verifies signature, `exp` and `nbf`; throws JwtError with a GoTrue-like message otherwise. */
-export function verifyJwt(token: string, secret: string, nowSeconds = Date.now() / 1000): JwtClaims {
-  const parts = token.split(".");
-  const [headerPart, payloadPart, signaturePart] = parts;
-  if (parts.length !== 3 || !headerPart || !payloadPart || signaturePart === undefined) {
-    throw new JwtError("token is malformed");
+function gotrueMessage(error: errors.JOSEError): string {
+  if (error instanceof errors.JWTExpired) return "token is expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.claim === "nbf" ? "token is not valid yet" : `token has invalid claims: ${error.message}`;
   }
-  const header = parseSegment(headerPart);
-  if (header.alg !== "HS256") throw new JwtError("signing method is not HS256");
-
-  const expected = Buffer.from(signature(`${headerPart}.${payloadPart}`, secret));
-  const actual = Buffer.from(signaturePart);
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
-    throw new JwtError("signature is invalid");
-  }
-
-  const claims = parseSegment(payloadPart);
-  if (typeof claims.exp === "number" && claims.exp <= nowSeconds) throw new JwtError("token is expired");
-  if (typeof claims.nbf === "number" && claims.nbf > nowSeconds) throw new JwtError("token is not valid yet");
-  return claims;
+  if (error instanceof errors.JOSEAlgNotAllowed) return "signing method is not HS256";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "signature is invalid";
+  return "token is malformed";
 }
 
-function parseSegment(segment: string): JwtClaims {
+/**
+ * Verifies an HS256 token with jose: signature, then `exp` and `nbf`. Throws JwtError otherwise.
+ * `now` moves the clock (jose's `currentDate`).
+ */
+export async function verifyJwt(token: string, secret: string, now?: Date): Promise<JwtClaims> {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as JwtClaims;
-  } catch {
-    // fall through to the error below
+    const { payload } = await jwtVerify(token, encoder.encode(secret), {
+      algorithms: ["HS256"],
+      ...(now ? { currentDate: now } : {}),
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw new JwtError(gotrueMessage(error), error.message);
+    throw error;
   }
-  throw new JwtError("token is malformed");
 }
 
 export function stringClaim(claims: JwtClaims, name: string): string | undefined {

@@ -10,7 +10,10 @@ import { stopChild } from "./processes.ts";
 
 const execFileAsync = promisify(execFile);
 
+/** The project's role, as on hosted: not a superuser. Migrations, the seed and `dbUrl` use it. */
 export const DB_USER = "postgres";
+/** The superuser, as on hosted: initdb's bootstrap user, which runs bootstrap.sql. */
+export const ADMIN_USER = "supabase_admin";
 export const DB_PASSWORD = "postgres";
 
 export interface PostgresCluster {
@@ -55,7 +58,8 @@ function lastLines(text: string, count = 5): string {
 }
 
 const INITDB_FLAGS = [
-  `--username=${DB_USER}`,
+  // The bootstrap superuser cannot lose SUPERUSER, so it is supabase_admin and bootstrap.sql creates postgres.
+  `--username=${ADMIN_USER}`,
   "--auth-local=trust",
   "--auth-host=md5",
   "--encoding=UTF8",

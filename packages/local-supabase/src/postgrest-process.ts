@@ -54,7 +54,7 @@ export async function startPostgrest(options: {
   log: (line: string) => void;
 }): Promise<PostgrestProcess> {
   const { dbPort, port, jwtSecret, dataDir, log } = options;
-  const child = spawn(postgrestBinary(), [], {
+  const child = spawn(postgrestBinary(log), [], {
     // A clean environment: PGRST_* variables from the user's shell must not leak into the config.
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",

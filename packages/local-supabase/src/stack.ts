@@ -6,9 +6,10 @@ import { createAuthHandler } from "./auth/auth-server.ts";
 import { claimDataDir, dataDirLayout, prepareDataDir } from "./data-dir.ts";
 import { listenGateway, type Gateway } from "./gateway.ts";
 import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys.ts";
+import { statementGrants } from "./granted-statements.ts";
 import { applyBootstrap, applyMigrations, applySeed } from "./migrations.ts";
 import { assertPortFree, findFreePort, PortInUseError } from "./ports.ts";
-import { DB_PASSWORD, DB_USER, startPostgres, type PostgresCluster } from "./postgres-cluster.ts";
+import { ADMIN_USER, DB_PASSWORD, DB_USER, startPostgres, type PostgresCluster } from "./postgres-cluster.ts";
 import { startPostgrest, type PostgrestProcess } from "./postgrest-process.ts";
 import { removeFile, writePidFile } from "./processes.ts";
 import { findRepoRoot } from "./repo-root.ts";
@@ -67,24 +68,61 @@ async function openGateway(port: number, log: (line: string) => void): Promise<G
   }
 }
 
+/**
+ * Clusters made before supabase_admin existed have `postgres` as their bootstrap superuser, which
+ * Postgres does not let anyone demote: such a folder has to be recreated.
+ */
+async function assertCurrentLayout(admin: Sql, dbPort: number, dataDir: string): Promise<void> {
+  let adminError: unknown;
+  try {
+    await admin`select 1`;
+    return;
+  } catch (error) {
+    adminError = error;
+  }
+  const sql = connect(dbPort, DB_USER, 1, "local-supabase layout check");
+  const old = await sql<{ old: boolean }[]>`
+      select rolsuper and not exists (select from pg_roles where rolname = ${ADMIN_USER}) as old
+      from pg_roles where rolname = current_user
+    `.then(
+    ([row]) => row?.old === true,
+    () => false,
+  );
+  await sql.end({ timeout: 5 });
+  if (old) {
+    throw new Error(
+      `The database in ${dataDir} was created by an older local-supabase, in which postgres was the superuser. Run "pnpm db:reset" to recreate it (its local data is lost; the seed runs again).`,
+    );
+  }
+  throw adminError;
+}
+
+/**
+ * Bootstrap as the superuser supabase_admin; migrations and the seed as postgres, which is not
+ * one, so what fails on `supabase db push` fails here.
+ */
 async function prepareDatabase(
   dbPort: number,
   cluster: PostgresCluster,
   migrationsDir: string,
   seedFile: string | null,
   storageDir: string,
+  dataDir: string,
   log: (line: string) => void,
 ): Promise<void> {
+  const admin = connect(dbPort, ADMIN_USER, 1, "local-supabase bootstrap");
   const sql = connect(dbPort, DB_USER, 1, "local-supabase migrations");
   try {
-    await applyBootstrap(sql);
-    await applyMigrations(sql, migrationsDir, log);
+    await assertCurrentLayout(admin, dbPort, dataDir);
+    await applyBootstrap(admin);
+    const grants = statementGrants(admin);
+    await applyMigrations(sql, grants, migrationsDir, log);
     if (cluster.fresh && seedFile) {
-      await applySeed(sql, seedFile, log);
+      await applySeed(sql, grants, seedFile, log);
       await seedStorageObjects(join(dirname(seedFile), "seed-storage"), storageDir, log);
     }
   } finally {
-    await sql.end({ timeout: 5 });
+    await Promise.all([sql.end({ timeout: 5 }), admin.end({ timeout: 5 })]);
   }
 }
 
@@ -131,7 +169,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     cluster = await startPostgres({ pgDir: layout.pgDir, workDir: dataDir, port: dbPort, log });
     undo.push(cluster.stop);
-    await prepareDatabase(dbPort, cluster, migrationsDir, seedFile, layout.storageDir, log);
+    await prepareDatabase(dbPort, cluster, migrationsDir, seedFile, layout.storageDir, dataDir, log);
 
     const postgrest: PostgrestProcess = await startPostgrest({
       dbPort,

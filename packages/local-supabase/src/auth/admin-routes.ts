@@ -190,7 +190,7 @@ export async function adminUsers(
   url: URL,
   context: AuthContext,
 ): Promise<void> {
-  requireAdmin(req, context.settings);
+  await requireAdmin(req, context.settings);
   const id = /^\/admin\/users\/([^/]+)$/.exec(path)?.[1];
   if (id === undefined) {
     if (req.method === "GET") return listUsers(res, url, context);

@@ -31,11 +31,11 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   }
 }
 
-export function requireClaims(req: IncomingMessage, settings: TokenSettings): JwtClaims {
+export async function requireClaims(req: IncomingMessage, settings: TokenSettings): Promise<JwtClaims> {
   const token = bearerToken(req);
   if (!token) throw failures.noAuthorization();
   try {
-    return verifyJwt(token, settings.jwtSecret);
+    return await verifyJwt(token, settings.jwtSecret);
   } catch (error) {
     throw failures.badJwt(error instanceof JwtError ? error.message : "unknown error");
   }
@@ -49,7 +49,7 @@ export async function requireUser(
   req: IncomingMessage,
   context: AuthContext,
 ): Promise<{ claims: JwtClaims; user: UserRow; sessionId: string | undefined }> {
-  const claims = requireClaims(req, context.settings);
+  const claims = await requireClaims(req, context.settings);
   const sub = stringClaim(claims, "sub");
   if (!sub) throw failures.badJwt("invalid claim: missing sub claim");
   const sessionId = stringClaim(claims, "session_id");
@@ -66,8 +66,8 @@ export async function requireUser(
 
 const ADMIN_ROLES = new Set(["service_role", "supabase_admin"]);
 
-export function requireAdmin(req: IncomingMessage, settings: TokenSettings): void {
-  const claims = requireClaims(req, settings);
+export async function requireAdmin(req: IncomingMessage, settings: TokenSettings): Promise<void> {
+  const claims = await requireClaims(req, settings);
   if (!ADMIN_ROLES.has(stringClaim(claims, "role") ?? "")) throw failures.notAdmin();
 }
 

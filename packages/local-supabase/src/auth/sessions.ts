@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import { signJwt } from "../jwt.ts";
+import { issueJwt } from "../jwt.ts";
 import { failures, type AuthApiFailure } from "./errors.ts";
 import { appMetadata, findUserById, loadUserJson, type Db, type UserRow } from "./users.ts";
 
@@ -33,18 +33,18 @@ interface RefreshTokenRow {
 }
 
 /** The claims hosted Supabase puts in an access token. */
-export function accessToken(
+export async function accessToken(
   user: UserRow,
   session: SessionRow,
   settings: TokenSettings,
   now: Date,
-): {
+): Promise<{
   token: string;
   expiresAt: number;
-} {
+}> {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
-  const token = signJwt(
+  const token = await issueJwt(
     {
       iss: settings.issuer,
       sub: user.id,
@@ -82,7 +82,7 @@ async function sessionResponse(
   refreshToken: string,
   settings: TokenSettings,
 ): Promise<Record<string, unknown>> {
-  const { token, expiresAt } = accessToken(user, session, settings, new Date());
+  const { token, expiresAt } = await accessToken(user, session, settings, new Date());
   return {
     access_token: token,
     token_type: "bearer",

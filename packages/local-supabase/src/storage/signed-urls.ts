@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "../http-io.ts";
-import { JwtError, signJwt, stringClaim, verifyJwt, type JwtClaims } from "../jwt.ts";
+import { issueJwt, JwtError, stringClaim, verifyJwt, type JwtClaims } from "../jwt.ts";
 import { storageFailures } from "./errors.ts";
 import {
   checkCanUpload,
@@ -24,9 +24,14 @@ type SignedUrlScope = "download" | "upload";
  */
 export const SIGNED_UPLOAD_URL_EXPIRES_IN = 2 * 60 * 60;
 
-function signedPath(context: StorageContext, bucketId: string, name: string, expiresIn: number): string {
+async function signedPath(
+  context: StorageContext,
+  bucketId: string,
+  name: string,
+  expiresIn: number,
+): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  const token = signJwt(
+  const token = await issueJwt(
     { url: `${bucketId}/${name}`, scope: "download", iat, exp: iat + expiresIn },
     context.jwtSecret,
   );
@@ -34,34 +39,26 @@ function signedPath(context: StorageContext, bucketId: string, name: string, exp
   return `/object/sign/${bucketId}/${name}?token=${token}`;
 }
 
-// What storage-api (jose) says for the same faults, so clients see the hosted messages.
-const JOSE_MESSAGES: Record<string, string> = {
-  "token is malformed": "Invalid Compact JWS",
-  "signing method is not HS256": '"alg" (Algorithm) Header Parameter value not allowed',
-  "signature is invalid": "signature verification failed",
-  "token is expired": '"exp" claim timestamp check failed',
-  "token is not valid yet": '"nbf" claim timestamp check failed',
-};
-
 /**
  * storage-api's verifyObjectSignature: signature and expiry (400 InvalidJWT), then the scope
  * (tokens from before scopes existed count as upload tokens when they carry `upsert`), then that
  * the token was signed for exactly this `<bucket>/<name>` (400 InvalidSignature).
  */
-function verifyObjectSignature(
+async function verifyObjectSignature(
   context: StorageContext,
   token: string | null,
   bucketId: string,
   name: string,
   scope: SignedUrlScope,
-): JwtClaims {
+): Promise<JwtClaims> {
   if (!token) throw storageFailures.missingToken();
   let claims: JwtClaims;
   try {
-    claims = verifyJwt(token, context.jwtSecret);
+    claims = await verifyJwt(token, context.jwtSecret);
   } catch (error) {
     if (!(error instanceof JwtError)) throw error;
-    throw storageFailures.invalidSignedToken(JOSE_MESSAGES[error.message] ?? error.message);
+    // storage-api verifies with jose too: its message is what clients see on hosted.
+    throw storageFailures.invalidSignedToken(error.joseMessage);
   }
   const legacyScope: SignedUrlScope = "upsert" in claims ? "upload" : "download";
   if ((claims.scope ?? legacyScope) !== scope) {
@@ -88,7 +85,7 @@ export async function createSignedUrl(
 ): Promise<void> {
   const expiresIn = expiresInOf(body);
   await findVisibleObject(context, caller, bucketId, name);
-  sendJson(res, 200, { signedURL: signedPath(context, bucketId, name, expiresIn) });
+  sendJson(res, 200, { signedURL: await signedPath(context, bucketId, name, expiresIn) });
 }
 
 export async function createSignedUrls(
@@ -104,7 +101,7 @@ export async function createSignedUrls(
     paths.map(async (path) => {
       try {
         await findVisibleObject(context, caller, bucketId, path);
-        return { error: null, path, signedURL: signedPath(context, bucketId, path, expiresIn) };
+        return { error: null, path, signedURL: await signedPath(context, bucketId, path, expiresIn) };
       } catch {
         return {
           error: "Either the object does not exist or you do not have access to it",
@@ -125,7 +122,7 @@ export async function serveSignedObject(
   name: string,
   url: URL,
 ): Promise<void> {
-  verifyObjectSignature(context, url.searchParams.get("token"), bucketId, name, "download");
+  await verifyObjectSignature(context, url.searchParams.get("token"), bucketId, name, "download");
   const row = await findVisibleObject(context, SERVICE_CALLER, bucketId, name);
   await sendObject(req, res, context, row, url);
 }
@@ -172,7 +169,7 @@ export async function createSignedUploadUrl(
 
   const urlPath = `${bucketId}/${name}`;
   const iat = Math.floor(Date.now() / 1000);
-  const token = signJwt(
+  const token = await issueJwt(
     {
       owner: caller.userId ?? undefined,
       url: urlPath,
@@ -199,7 +196,13 @@ export async function uploadToSignedUrl(
   name: string,
   url: URL,
 ): Promise<void> {
-  const claims = verifyObjectSignature(context, url.searchParams.get("token"), bucketId, name, "upload");
+  const claims = await verifyObjectSignature(
+    context,
+    url.searchParams.get("token"),
+    bucketId,
+    name,
+    "upload",
+  );
   await putSignedObject(req, res, context, bucketId, name, {
     owner: stringClaim(claims, "owner") ?? null,
     upsert: claims.upsert === true,

@@ -20,12 +20,12 @@ export interface Caller {
   userId: string | null;
 }
 
-export function callerOf(req: IncomingMessage, jwtSecret: string): Caller {
+export async function callerOf(req: IncomingMessage, jwtSecret: string): Promise<Caller> {
   const token = bearerToken(req);
   if (!token) throw storageFailures.missingAuthorization();
   let claims: JwtClaims;
   try {
-    claims = verifyJwt(token, jwtSecret);
+    claims = await verifyJwt(token, jwtSecret);
   } catch (error) {
     throw storageFailures.invalidJwt(error instanceof JwtError ? error.message : "invalid JWT");
   }
@@ -35,6 +35,13 @@ export function callerOf(req: IncomingMessage, jwtSecret: string): Caller {
   return { role: role as ApiRole, claims, userId: role === "authenticated" && sub ? sub : null };
 }
 
+/**
+ * What storage-api sets in every request's transaction (src/internal/database/postgres/scope.ts):
+ * storage.protect_delete() lets rows of storage.objects and storage.buckets be deleted only then,
+ * so a project's SQL cannot delete them behind the Storage API's back.
+ */
+const STORAGE_SCOPE = { "storage.allow_delete_query": "true" };
+
 /** Runs `work` as the caller, turning the Postgres errors RLS and constraints raise into Storage API errors. */
 export async function asCaller<T>(
   context: StorageContext,
@@ -42,7 +49,7 @@ export async function asCaller<T>(
   work: (tx: TransactionSql) => Promise<T>,
 ): Promise<T> {
   try {
-    return await asRequestRole(context.sql, caller.role, caller.claims, work);
+    return await asRequestRole(context.sql, caller.role, caller.claims, work, STORAGE_SCOPE);
   } catch (error) {
     throw storageFailureFromDb(error) ?? error;
   }

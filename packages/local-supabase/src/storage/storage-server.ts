@@ -67,7 +67,7 @@ async function routeObjects(
   url: URL,
 ): Promise<void> {
   const method = req.method ?? "GET";
-  const caller = (): Caller => callerOf(req, context.jwtSecret);
+  const caller = (): Promise<Caller> => callerOf(req, context.jwtSecret);
   const [first, ...others] = rest.split("/");
   const tail = others.join("/");
 
@@ -85,30 +85,37 @@ async function routeObjects(
   }
   if (first === "authenticated" && (method === "GET" || method === "HEAD")) {
     const [bucketId, name] = splitBucketPath(tail);
-    return sendObject(req, res, context, await findVisibleObject(context, caller(), bucketId, name), url);
+    return sendObject(
+      req,
+      res,
+      context,
+      await findVisibleObject(context, await caller(), bucketId, name),
+      url,
+    );
   }
   if (first === "list" && method === "POST") {
     const [bucketId] = splitBucketPath(tail);
-    return listObjects(res, context, caller(), bucketId, await jsonBody(req));
+    return listObjects(res, context, await caller(), bucketId, await jsonBody(req));
   }
   if (first === "info" && method === "GET") {
     const [maybeScope = "", ...afterScope] = tail.split("/");
     const path = maybeScope === "authenticated" || maybeScope === "public" ? afterScope.join("/") : tail;
     const [bucketId, name] = splitBucketPath(path);
-    return objectInfo(res, context, caller(), bucketId, name);
+    return objectInfo(res, context, await caller(), bucketId, name);
   }
   if (first === "sign") {
     const [bucketId, name] = splitBucketPath(tail);
     if (method === "GET" || method === "HEAD")
       return serveSignedObject(req, res, context, bucketId, name, url);
     if (method === "POST" && name)
-      return createSignedUrl(res, context, caller(), bucketId, name, await jsonBody(req));
-    if (method === "POST") return createSignedUrls(res, context, caller(), bucketId, await jsonBody(req));
+      return createSignedUrl(res, context, await caller(), bucketId, name, await jsonBody(req));
+    if (method === "POST")
+      return createSignedUrls(res, context, await caller(), bucketId, await jsonBody(req));
   }
   if (first === "upload" && others[0] === "sign") {
     const [bucketId, name] = splitBucketPath(others.slice(1).join("/"));
     if (method === "POST" && name) {
-      const signer = caller();
+      const signer = await caller();
       await jsonBody(req); // storage-js sends `{}`: the sign request has no body fields
       return createSignedUploadUrl(req, res, context, signer, bucketId, name);
     }
@@ -121,19 +128,26 @@ async function routeObjects(
 
   const [bucketId, name] = splitBucketPath(rest);
   if (!name) {
-    if (method === "DELETE") return removeObjects(req, res, context, caller(), bucketId, await jsonBody(req));
+    if (method === "DELETE")
+      return removeObjects(req, res, context, await caller(), bucketId, await jsonBody(req));
     throw storageFailures.notFound(`${method} /object/${rest}`);
   }
   switch (method) {
     case "POST":
-      return putObject(req, res, context, caller(), bucketId, name, "create");
+      return putObject(req, res, context, await caller(), bucketId, name, "create");
     case "PUT":
-      return putObject(req, res, context, caller(), bucketId, name, "update");
+      return putObject(req, res, context, await caller(), bucketId, name, "update");
     case "GET":
     case "HEAD":
-      return sendObject(req, res, context, await findVisibleObject(context, caller(), bucketId, name), url);
+      return sendObject(
+        req,
+        res,
+        context,
+        await findVisibleObject(context, await caller(), bucketId, name),
+        url,
+      );
     case "DELETE":
-      return removeObject(res, context, caller(), bucketId, name);
+      return removeObject(res, context, await caller(), bucketId, name);
     default:
       throw storageFailures.notFound(`${method} /object/${rest}`);
   }
@@ -146,7 +160,7 @@ async function routeBuckets(
   rest: string,
 ): Promise<void> {
   const method = req.method ?? "GET";
-  const caller = callerOf(req, context.jwtSecret);
+  const caller = await callerOf(req, context.jwtSecret);
   const [encodedId = "", action] = rest.split("/");
   const bucketId = decodeURIComponent(encodedId);
   if (!bucketId) {
