@@ -1,15 +1,18 @@
-import { chmod, mkdir, stat } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { DATA_DIR_ENV } from "./postgrest-process.ts";
 import {
   isRunning,
+  processCommand,
   processCommandLine,
+  processGroupMembers,
   processParentPid,
   processEnvironment,
   readPidFile,
   removeFile,
   terminateProcess,
+  terminateProcessGroup,
   writePidFile,
 } from "./processes.ts";
 
@@ -20,6 +23,7 @@ export function dataDirLayout(dataDir: string): {
   ownerPidFile: string;
   postmasterPidFile: string;
   postgrestPidFile: string;
+  webPidFile: string;
 } {
   return {
     pgDir: join(dataDir, "pg"),
@@ -27,6 +31,7 @@ export function dataDirLayout(dataDir: string): {
     ownerPidFile: join(dataDir, "stack.pid"),
     postmasterPidFile: join(dataDir, "pg", "postmaster.pid"),
     postgrestPidFile: join(dataDir, "postgrest.pid"),
+    webPidFile: join(dataDir, "web.pid"),
   };
 }
 
@@ -132,4 +137,54 @@ export async function claimDataDir(
     await removeFile(layout.ownerPidFile);
     claimedInThisProcess.delete(dataDir);
   };
+}
+
+/** `next dev` (`.../next/dist/bin/next dev`, `sh -c "... next dev"`) or the `next-server` it starts. */
+export function isNextCommand(command: string): boolean {
+  return /(^|[\s/])next(-server)?(\s|$)/.test(command);
+}
+
+/**
+ * Records the process group of the web app `pnpm dev` started (pnpm, then `next dev` and its
+ * `next-server` underneath, in a group of their own) and this process as its owner, so that the
+ * next start can stop it if this process dies without stopping it (kill -9).
+ */
+export async function recordWebApp(dataDir: string, pgid: number): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(dataDirLayout(dataDir).webPidFile, `${pgid}\n${process.pid}\n`);
+}
+
+export async function forgetWebApp(dataDir: string): Promise<void> {
+  await removeFile(dataDirLayout(dataDir).webPidFile);
+}
+
+/**
+ * Stops the Next.js server a previous `pnpm dev` on this data folder left running when it died:
+ * the recorded process group, unless its owner still runs, and only while the group still holds a
+ * `next` process (a recycled process group id is never signalled).
+ */
+export async function reapOrphanedWebApp(dataDir: string, log: (line: string) => void): Promise<void> {
+  const file = dataDirLayout(dataDir).webPidFile;
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text === null) return;
+  const [pgid, owner] = text.split("\n").map((line) => Number.parseInt(line.trim(), 10));
+  if (
+    owner !== undefined &&
+    owner > 0 &&
+    owner !== process.pid &&
+    isRunning(owner) &&
+    processCommand(owner)?.includes("node")
+  ) {
+    // Another `pnpm dev` still runs this app; leave it (and its record) alone.
+    return;
+  }
+  if (pgid !== undefined && pgid > 1) {
+    const next = processGroupMembers(pgid).filter((pid) => isNextCommand(processCommand(pid) ?? ""));
+    if (next.length > 0) {
+      log(`Stopping the orphaned Next.js server (process group ${pgid}) from a previous run`);
+      // SIGTERM: Next.js and its usage queues shut down as on a normal stop.
+      await terminateProcessGroup(pgid, "SIGTERM", 10_000);
+    }
+  }
+  await removeFile(file);
 }

@@ -1,5 +1,5 @@
-import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -28,6 +28,51 @@ function readProcFile(pid: number, name: string): string | null {
 /** NUL-separated argv joined with spaces, or null when the process is gone. */
 export function processCommandLine(pid: number): string | null {
   return readProcFile(pid, "cmdline")?.replaceAll("\0", " ") ?? null;
+}
+
+/**
+ * A process's command line (as it shows itself: `next-server` renames itself), or null when it is
+ * gone: /proc on Linux, `ps` elsewhere.
+ */
+export function processCommand(pid: number): string | null {
+  if (process.platform === "linux") return processCommandLine(pid)?.trim() ?? null;
+  try {
+    const command = execFileSync("ps", ["-p", String(pid), "-o", "command="], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    return command === "" ? null : command;
+  } catch {
+    return null;
+  }
+}
+
+/** The live processes (zombies excluded) whose process group is `pgid`. */
+export function processGroupMembers(pgid: number): number[] {
+  if (process.platform === "linux") {
+    const members: number[] = [];
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readProcFile(Number(entry), "stat");
+      // Fields after "(comm)": state, ppid, pgrp, ...
+      const [state, , pgrp] = stat?.slice(stat.lastIndexOf(")") + 2).split(" ") ?? [];
+      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") members.push(Number(entry));
+    }
+    return members;
+  }
+  let listing = "";
+  try {
+    listing = execFileSync("ps", ["-A", "-o", "pid=,pgid=,stat="], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+  } catch {
+    return [];
+  }
+  return listing.split("\n").flatMap((line) => {
+    const [pid, group, state] = line.trim().split(/\s+/);
+    return Number(group) === pgid && !state?.startsWith("Z") ? [Number(pid)] : [];
+  });
 }
 
 export function processParentPid(pid: number): number | null {
@@ -83,6 +128,40 @@ export async function terminateProcess(pid: number, first: NodeJS.Signals, timeo
   if (await waitUntilGone(pid, timeoutMs)) return;
   signal(pid, "SIGKILL");
   if (!(await waitUntilGone(pid, 5000))) throw new Error(`Process ${pid} did not exit after SIGKILL`);
+}
+
+function signalGroup(pgid: number, sig: NodeJS.Signals): void {
+  // kill(-0) would signal our own group, kill(-1) every process we may signal.
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`Not a process group id: ${pgid}`);
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitUntilGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (processGroupMembers(pgid).length > 0) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/** Signals a whole process group with `first`, then SIGKILLs it after `timeoutMs`; resolves once it is gone. */
+export async function terminateProcessGroup(
+  pgid: number,
+  first: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<void> {
+  if (processGroupMembers(pgid).length === 0) return;
+  signalGroup(pgid, first);
+  if (await waitUntilGroupGone(pgid, timeoutMs)) return;
+  signalGroup(pgid, "SIGKILL");
+  if (!(await waitUntilGroupGone(pgid, 5000))) {
+    throw new Error(`Process group ${pgid} did not exit after SIGKILL`);
+  }
 }
 
 /** Stops a child we spawned ourselves and waits for its exit event (which also reaps it). */

@@ -1,14 +1,20 @@
 import { join } from "node:path";
 import { startCronRunner } from "../cron/runner.ts";
+import { forgetWebApp, reapOrphanedWebApp, recordWebApp } from "../data-dir.ts";
 import { findRepoRoot } from "../repo-root.ts";
 import { startStack, type Stack } from "../stack.ts";
 import { hostedBanner, localBanner } from "./banner.ts";
 import { readDemoLogins } from "./demo-logins.ts";
 import { DEFAULT_CRON_SECRET, devDataDir, isLocalUrl, portFromEnv } from "./settings.ts";
 import { exitAfterCleanup } from "./shutdown.ts";
-import { appEnvironment, runPnpm, withWebSocketFlag, type WebProcess } from "./web-app.ts";
-
-const APP_PORT = 3000;
+import {
+  appEnvironment,
+  runInGroup,
+  runPnpm,
+  testWebCommand,
+  withWebSocketFlag,
+  type WebProcess,
+} from "./web-app.ts";
 
 /**
  * `pnpm dev`: the local stack on the Supabase CLI's ports, then `next dev` wired to it and the cron
@@ -16,8 +22,11 @@ const APP_PORT = 3000;
  */
 export async function dev(): Promise<void> {
   const repoRoot = findRepoRoot();
+  const dataDir = devDataDir(repoRoot);
+  // `next dev` listens on PORT too.
+  const appPort = portFromEnv("PORT", 3000);
   const cronSecret = process.env.CRON_SECRET || DEFAULT_CRON_SECRET;
-  const appUrl = process.env.APP_URL || `http://localhost:${APP_PORT}`;
+  const appUrl = process.env.APP_URL || `http://localhost:${appPort}`;
   const hostedUrl = process.env.NEXT_PUBLIC_SUPABASE_URL;
 
   let stack: Stack | null = null;
@@ -27,9 +36,16 @@ export async function dev(): Promise<void> {
   const shutdown = exitAfterCleanup(async () => {
     stopping = true;
     cron?.stop();
-    await web?.stop();
+    if (web) {
+      await web.stop();
+      await forgetWebApp(dataDir);
+    }
     await stack?.stop();
   });
+
+  // A `pnpm dev` killed with kill -9 leaves its Next.js server (a process group of its own) running
+  // on the app's port; Postgres and PostgREST are reaped when the stack claims the data folder.
+  await reapOrphanedWebApp(dataDir, (line) => console.info(`  ${line}`));
 
   let env: NodeJS.ProcessEnv;
   if (hostedUrl && !isLocalUrl(hostedUrl)) {
@@ -44,7 +60,7 @@ export async function dev(): Promise<void> {
     const started = Date.now();
     const seedFile = join(repoRoot, "supabase", "seed.sql");
     stack = await startStack({
-      dataDir: devDataDir(repoRoot),
+      dataDir,
       gatewayPort: portFromEnv("LOCAL_SUPABASE_PORT", 54321),
       dbPort: portFromEnv("LOCAL_SUPABASE_DB_PORT", 54322),
       seedFile,
@@ -59,10 +75,15 @@ export async function dev(): Promise<void> {
     env = appEnvironment(stack, appUrl, cronSecret);
   }
 
-  web = runPnpm(["--filter", "@repo/web", "dev"], { cwd: repoRoot, env });
+  const standIn = testWebCommand();
+  web = standIn
+    ? runInGroup(standIn[0], standIn[1], { cwd: repoRoot, env })
+    : runPnpm(["--filter", "@repo/web", "dev"], { cwd: repoRoot, env });
+  if (web.pgid !== undefined) await recordWebApp(dataDir, web.pgid);
+  // Its first run waits until the app answers.
   cron = startCronRunner({
     vercelJsonPath: join(repoRoot, "vercel.json"),
-    appUrl: `http://127.0.0.1:${APP_PORT}`,
+    appUrl: `http://127.0.0.1:${appPort}`,
     cronSecret,
     log: (line) => console.info(`  ${line}`),
   });

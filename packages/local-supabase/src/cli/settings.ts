@@ -2,8 +2,13 @@ import { join } from "node:path";
 
 export const DEFAULT_CRON_SECRET = "local-cron-secret";
 
-/** Where `pnpm dev` keeps its database and storage objects (git-ignored). */
+/**
+ * Where `pnpm dev` keeps its database, storage objects and pid files (git-ignored). Tests of the
+ * CLI (only under Vitest) use a folder of their own through LOCAL_SUPABASE_TEST_DATA_DIR.
+ */
 export function devDataDir(repoRoot: string): string {
+  const testDir = process.env.LOCAL_SUPABASE_TEST_DATA_DIR;
+  if (testDir && process.env.VITEST) return testDir;
   return join(repoRoot, ".data", "local-supabase");
 }
 

@@ -1,8 +1,11 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { processGroupMembers } from "../processes.ts";
 import type { Stack } from "../stack.ts";
 
 export interface WebProcess {
+  /** The process group (the id of its first process), or undefined when it could not start. */
+  pgid: number | undefined;
   /** Resolves with the exit code when the process ends, whoever ended it. */
   exited: Promise<number>;
   stop(): Promise<void>;
@@ -14,13 +17,14 @@ function pnpmCommand(args: string[]): [string, string[]] {
   return execPath && /pnpm/.test(execPath) ? [process.execPath, [execPath, ...args]] : ["pnpm", args];
 }
 
+/** Zombies do not count: nobody may reap an orphaned `next-server`, and it holds no port. */
 function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
-    return true;
   } catch {
     return false;
   }
+  return processGroupMembers(pid).length > 0;
 }
 
 /**
@@ -29,6 +33,33 @@ function groupAlive(pid: number): boolean {
  */
 export function runPnpm(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): WebProcess {
   const [command, commandArgs] = pnpmCommand(args);
+  return runInGroup(command, commandArgs, options, `pnpm ${args.join(" ")}`);
+}
+
+const TEST_WEB_COMMAND_ENV = "LOCAL_SUPABASE_TEST_WEB_COMMAND";
+
+/**
+ * For tests of `dev` only, and honoured only under Vitest: a JSON argv (`["node", "stand-in.mjs"]`)
+ * that `dev` runs instead of `next dev`, in the same way (own process group, recorded, reaped).
+ */
+export function testWebCommand(): [string, string[]] | null {
+  const raw = process.env[TEST_WEB_COMMAND_ENV];
+  if (!raw || !process.env.VITEST) return null;
+  const argv: unknown = JSON.parse(raw);
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg) => typeof arg === "string")) {
+    throw new Error(`${TEST_WEB_COMMAND_ENV} must be a JSON array of strings`);
+  }
+  const [command, ...args] = argv as string[];
+  return [command as string, args];
+}
+
+/** Runs `command` in a process group of its own; stop() stops the whole group. */
+export function runInGroup(
+  command: string,
+  commandArgs: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  label: string = command,
+): WebProcess {
   const child = spawn(command, commandArgs, {
     cwd: options.cwd,
     env: options.env,
@@ -37,7 +68,7 @@ export function runPnpm(args: string[], options: { cwd: string; env: NodeJS.Proc
   });
   const exited = new Promise<number>((resolve) => {
     child.once("error", (error) => {
-      console.error(`Could not run pnpm ${args.join(" ")}: ${error.message}`);
+      console.error(`Could not run ${label}: ${error.message}`);
       resolve(1);
     });
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -57,6 +88,7 @@ export function runPnpm(args: string[], options: { cwd: string; env: NodeJS.Proc
   };
 
   return {
+    pgid: child.pid,
     exited,
     stop: async () => {
       const pid = child.pid;
