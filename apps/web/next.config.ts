@@ -14,6 +14,8 @@ const nextConfig: NextConfig = {
   experimental: {
     // File uploads go through a server action; the storage bucket allows 50 MB per file.
     serverActions: { bodySizeLimit: "51mb" },
+    // app/global-not-found.tsx answers URLs no route matches, rendered per request (CSP nonce, locale).
+    globalNotFound: true,
   },
   // The static security headers on every response: the route handlers and files proxy.ts's matcher
   // skips (JSON from /api/v1 and /api/cron, assets) included. Pages also get them, with their

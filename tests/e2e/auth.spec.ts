@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { expect, test } from "@playwright/test";
-
-import { fillAuthForm } from "./support";
+import { expect, fillAuthForm, test } from "./support";
 
 test.describe("authentication", () => {
   test("sign up, sign out, sign in again", async ({ page }) => {

@@ -7,10 +7,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { expect, test } from "@playwright/test";
 import postgres from "postgres";
 
 import { e2eStack } from "./stack";
+import { expect, test } from "./support";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const webRoot = join(repoRoot, "apps", "web");

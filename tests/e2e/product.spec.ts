@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { expect, test } from "@playwright/test";
-
-import { signIn, switchOrg } from "./support";
+import { expect, signIn, switchOrg, test } from "./support";
 
 test.describe("product actions", () => {
   test("create a record and attach a file to it", async ({ page }) => {

@@ -1,6 +1,6 @@
-import { type APIResponse, expect, type Page, test } from "@playwright/test";
+import type { APIResponse, Page } from "@playwright/test";
 
-import { demo, fillAuthForm, signIn } from "./support";
+import { demo, expect, fillAuthForm, signIn, test } from "./support";
 
 const STATIC_HEADERS = {
   "x-frame-options": "DENY",
@@ -216,6 +216,41 @@ test.describe("security headers", () => {
     await expectHydrated(page, "auth-submit");
     await fillAuthForm(page, demo.email, "not-the-password");
     await expect(page.getByTestId("form-error")).toHaveText("Wrong email or password.");
+    expect(violations).toEqual([]);
+  });
+
+  test("an unknown URL gets a not-found page in its language, rendered with the nonce", async ({
+    page,
+    request,
+    browserErrors,
+  }) => {
+    // Rendered per request (app/global-not-found.tsx), not Next.js's prebuilt 404 page, whose
+    // scripts carry no nonce.
+    const response = await request.get("/en/does/not/exist");
+    expect(response.status()).toBe(404);
+    const html = await response.text();
+    expect(html).toContain('<html lang="en">');
+    expectNoncedScripts(html, expectPageHeaders(response));
+
+    // Chromium logs the document's own 404 status as a console error; nothing else may appear.
+    browserErrors.allow({
+      text: /the server responded with a status of 404/,
+      url: /\/(en\/does\/not\/exist|de\/gibt\/es\/nicht)$/,
+      why: "the browser reports the 404 status of the page itself",
+    });
+    const violations = await watchCsp(page);
+    await page.goto("/en/does/not/exist");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+    await expect(page).toHaveTitle("Page not found · Meterline");
+    await expectHydrated(page, "not-found");
+    await page.getByRole("link", { name: "Go home" }).click();
+    // Home, which sends a signed-out visitor to sign in.
+    await expect(page).toHaveURL(/\/en\/sign-in/);
+
+    await page.goto("/de/gibt/es/nicht");
+    await expect(page.locator("html")).toHaveAttribute("lang", "de");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Seite nicht gefunden");
+    await expect(page.getByRole("link", { name: "Zur Startseite" })).toHaveAttribute("href", "/de");
     expect(violations).toEqual([]);
   });
 

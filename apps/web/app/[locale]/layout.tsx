@@ -4,12 +4,21 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 
-import { isLocale, locales } from "@/lib/i18n/config";
+import { defaultLocale, isLocale, locales } from "@/lib/i18n/config";
+import { getDictionary } from "@/lib/i18n/dictionaries";
 
-export const metadata: Metadata = {
-  title: { default: "Meterline", template: "%s · Meterline" },
-  description: "Usage tracking and usage dashboards",
-};
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ locale: string }>;
+}): Promise<Metadata> {
+  const { locale } = await params;
+  const { meta } = getDictionary(isLocale(locale) ? locale : defaultLocale);
+  return {
+    title: { default: meta.appName, template: `%s · ${meta.appName}` },
+    description: meta.description,
+  };
+}
 
 export function generateStaticParams() {
   return locales.map((locale) => ({ locale }));

@@ -15,7 +15,7 @@ export function ProfileForm({
 }: {
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
   displayName: string;
-  labels: { displayName: string; save: string };
+  labels: { displayName: string; save: string; saving: string };
 }) {
   const [state, formAction, pending] = useActionState(action, idleFormState);
   return (
@@ -27,7 +27,7 @@ export function ProfileForm({
       </div>
       <FormMessage state={state} className="max-w-sm" />
       <Button type="submit" disabled={pending}>
-        {labels.save}
+        {pending ? labels.saving : labels.save}
       </Button>
     </form>
   );

@@ -3,29 +3,32 @@ import Link from "next/link";
 import { signOutAction } from "@/app/[locale]/(auth)/actions";
 import { switchOrgAction } from "@/app/[locale]/(app)/org-actions";
 import { Button } from "@/components/ui/button";
+import type { Locale } from "@/lib/i18n/config";
+import type { Dictionary } from "@/lib/i18n/dictionaries";
 
+import { LanguageSwitcher } from "./language-switcher";
 import { OrgSwitcher, type OrgOption } from "./org-switcher";
 
 const links = [
-  { href: "records", label: "Records" },
-  { href: "automations", label: "Automations" },
-  { href: "settings/team", label: "Team" },
-  { href: "settings/api-keys", label: "API keys" },
-  { href: "settings/plan", label: "Plan" },
-] as const;
+  { href: "records", label: "records" },
+  { href: "automations", label: "automations" },
+  { href: "settings/team", label: "team" },
+  { href: "settings/api-keys", label: "apiKeys" },
+  { href: "settings/plan", label: "plan" },
+] as const satisfies readonly { href: string; label: keyof Dictionary["nav"] }[];
 
 export function AppHeader({
   locale,
   email,
   appName,
-  signOutLabel,
+  labels,
   orgs,
   currentOrgId,
 }: {
-  locale: string;
+  locale: Locale;
   email: string;
   appName: string;
-  signOutLabel: string;
+  labels: Dictionary["nav"];
   orgs: OrgOption[];
   currentOrgId: string | null;
 }) {
@@ -37,29 +40,38 @@ export function AppHeader({
             {appName}
           </Link>
           {currentOrgId ? (
-            <OrgSwitcher orgs={orgs} currentId={currentOrgId} action={switchOrgAction} />
+            <OrgSwitcher
+              orgs={orgs}
+              currentId={currentOrgId}
+              action={switchOrgAction}
+              label={labels.organization}
+            />
           ) : null}
         </div>
         <div className="flex min-w-0 items-center gap-3">
           <span className="hidden truncate text-sm text-slate-600 sm:inline" data-test="header-email">
             {email}
           </span>
+          <LanguageSwitcher locale={locale} label={labels.language} />
           <form action={signOutAction}>
             <input type="hidden" name="locale" value={locale} />
             <Button type="submit" variant="secondary" size="sm" data-test="sign-out">
-              {signOutLabel}
+              {labels.signOut}
             </Button>
           </form>
         </div>
       </div>
-      <nav className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2 pb-1 text-sm" aria-label="Main">
+      <nav
+        className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2 pb-1 text-sm"
+        aria-label={labels.main}
+      >
         {links.map((link) => (
           <Link
             key={link.href}
             href={`/${locale}/${link.href}`}
             className="rounded-md px-3 py-1.5 whitespace-nowrap text-slate-600 hover:bg-slate-100 hover:text-slate-900"
           >
-            {link.label}
+            {labels[link.label]}
           </Link>
         ))}
       </nav>

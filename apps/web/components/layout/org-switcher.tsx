@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { Select } from "@/components/ui/select";
+import { idleFormState, type FormState } from "@/lib/forms";
 
 export interface OrgOption {
   id: string;
@@ -15,10 +16,13 @@ export function OrgSwitcher({
   orgs,
   currentId,
   action,
+  label,
 }: {
   orgs: OrgOption[];
   currentId: string;
-  action: (orgId: string) => Promise<{ ok: boolean; message?: string }>;
+  /** "Organization", in the page's locale (the select's accessible name). */
+  label: string;
+  action: (prev: FormState, formData: FormData) => Promise<FormState>;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -27,7 +31,7 @@ export function OrgSwitcher({
   return (
     <div className="flex items-center gap-2">
       <Select
-        aria-label="Organization"
+        aria-label={label}
         data-test="org-switcher"
         value={currentId}
         disabled={pending}
@@ -35,8 +39,10 @@ export function OrgSwitcher({
         options={orgs.map((org) => ({ value: org.id, label: org.name }))}
         onValueChange={(orgId) =>
           startTransition(async () => {
-            const result = await action(orgId);
-            setError(result.ok ? null : (result.message ?? "Could not switch."));
+            const form = new FormData();
+            form.set("orgId", orgId);
+            const result = await action(idleFormState, form);
+            setError(result.status === "error" ? result.message : null);
             router.refresh();
           })
         }

@@ -5,19 +5,23 @@ import { FieldError } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { FormState } from "@/lib/forms";
+import type { Dictionary } from "@/lib/i18n/dictionaries";
 
 export function CreateRecordForm({
   orgId,
   action,
+  labels,
 }: {
   orgId: string;
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
+  labels: Dictionary["records"]["form"];
 }) {
   return (
     <ActionForm
       action={action}
       hidden={{ orgId }}
-      submitLabel="Create record"
+      submitLabel={labels.submit}
+      pendingLabel={labels.pending}
       resetOnSuccess
       className="space-y-3"
       data-test="create-record-form"
@@ -25,12 +29,12 @@ export function CreateRecordForm({
       {(state) => (
         <>
           <div>
-            <Label htmlFor="title">Title</Label>
-            <Input id="title" name="title" required maxLength={200} placeholder="Quarterly report" />
+            <Label htmlFor="title">{labels.title}</Label>
+            <Input id="title" name="title" required maxLength={200} placeholder={labels.titlePlaceholder} />
             <FieldError state={state} name="title" />
           </div>
           <div>
-            <Label htmlFor="body">Body</Label>
+            <Label htmlFor="body">{labels.body}</Label>
             <textarea
               id="body"
               name="body"
@@ -41,9 +45,9 @@ export function CreateRecordForm({
             <FieldError state={state} name="body" />
           </div>
           <div>
-            <Label htmlFor="tags">Tags</Label>
-            <Input id="tags" name="tags" placeholder="finance, q3" />
-            <p className="mt-1 text-xs text-slate-500">Separate tags with commas.</p>
+            <Label htmlFor="tags">{labels.tags}</Label>
+            <Input id="tags" name="tags" placeholder={labels.tagsPlaceholder} />
+            <p className="mt-1 text-xs text-slate-500">{labels.tagsHint}</p>
             <FieldError state={state} name="tags" />
           </div>
         </>

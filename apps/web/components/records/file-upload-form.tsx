@@ -7,22 +7,23 @@ import { Button } from "@/components/ui/button";
 import { FieldError, FormMessage } from "@/components/ui/form-message";
 import { MAX_FILE_BYTES } from "@/lib/files/schemas";
 import { idleFormState, type FormState } from "@/lib/forms";
+import type { Dictionary } from "@/lib/i18n/dictionaries";
+import { interpolate } from "@/lib/i18n/format";
 import { createBrowserSupabaseClient } from "@/lib/supabase/browser";
 
 type PrepareUpload = (prev: FormState, formData: FormData) => Promise<FormState>;
+type Labels = Dictionary["record"]["upload"];
 
 /**
  * Storage refuses an upload that would pass the plan's storage limit (the database raises PT402).
  * The local stack answers 402 with the database's message; hosted Storage answers 500 and names
  * only the code, so both are recognised here.
  */
-function uploadErrorMessage(error: { message: string; status?: number }): string {
+function uploadErrorMessage(error: { message: string; status?: number }, labels: Labels): string {
   if (error.status === 402 || /PT402/.test(error.message) || /^Limit reached/.test(error.message)) {
-    return /^Limit reached/.test(error.message)
-      ? error.message
-      : "This file would take the organization past its plan's storage limit. Upgrade the plan, or delete files first.";
+    return /^Limit reached/.test(error.message) ? error.message : labels.storageLimit;
   }
-  return `The file could not be uploaded: ${error.message}`;
+  return interpolate(labels.failed, { message: error.message });
 }
 
 /**
@@ -35,10 +36,12 @@ export function FileUploadForm({
   prepareUpload,
   orgId,
   recordId,
+  labels,
 }: {
   prepareUpload: PrepareUpload;
   orgId: string;
   recordId: string;
+  labels: Labels;
 }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
@@ -51,16 +54,16 @@ export function FileUploadForm({
     if (!(file instanceof File) || file.size === 0) {
       setState({
         status: "error",
-        message: "Choose a file to upload.",
-        fieldErrors: { file: "Choose a file to upload." },
+        message: labels.chooseFile,
+        fieldErrors: { file: labels.chooseFile },
       });
       return;
     }
     if (file.size > MAX_FILE_BYTES) {
       setState({
         status: "error",
-        message: "Files can be at most 50 MB.",
-        fieldErrors: { file: "Files can be at most 50 MB." },
+        message: labels.tooLarge,
+        fieldErrors: { file: labels.tooLarge },
       });
       return;
     }
@@ -83,10 +86,10 @@ export function FileUploadForm({
           metadata: { file_name: file.name },
         });
       if (error) {
-        setState({ status: "error", message: uploadErrorMessage(error) });
+        setState({ status: "error", message: uploadErrorMessage(error, labels) });
         return;
       }
-      setState({ status: "success", message: `Uploaded ${file.name}.` });
+      setState({ status: "success", message: interpolate(labels.uploaded, { name: file.name }) });
       formRef.current?.reset();
       router.refresh();
     });
@@ -96,7 +99,7 @@ export function FileUploadForm({
     <form ref={formRef} onSubmit={onSubmit} className="space-y-2" data-test="file-upload-form">
       <div>
         <label htmlFor="file" className="sr-only">
-          File
+          {labels.file}
         </label>
         <input
           id="file"
@@ -109,7 +112,7 @@ export function FileUploadForm({
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant="secondary" disabled={pending}>
-          {pending ? "Uploading…" : "Upload"}
+          {pending ? labels.pending : labels.submit}
         </Button>
         <FormMessage state={state} />
       </div>

@@ -4,6 +4,7 @@ import { useActionState, useRef } from "react";
 
 import { FormMessage } from "@/components/ui/form-message";
 import { idleFormState, type FormState } from "@/lib/forms";
+import type { Dictionary } from "@/lib/i18n/dictionaries";
 
 /** A role dropdown that submits on change. */
 export function MemberRoleForm({
@@ -12,12 +13,14 @@ export function MemberRoleForm({
   userId,
   role,
   disabled,
+  labels,
 }: {
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
   orgId: string;
   userId: string;
   role: string;
   disabled?: boolean;
+  labels: { role: string; roles: Dictionary["roles"] };
 }) {
   const [state, formAction, pending] = useActionState(action, idleFormState);
   const formRef = useRef<HTMLFormElement>(null);
@@ -26,7 +29,7 @@ export function MemberRoleForm({
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="userId" value={userId} />
       <label className="sr-only" htmlFor={`role-${userId}`}>
-        Role
+        {labels.role}
       </label>
       <select
         id={`role-${userId}`}
@@ -37,9 +40,9 @@ export function MemberRoleForm({
         className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm disabled:bg-slate-50 disabled:text-slate-500"
         data-test="member-role"
       >
-        <option value="owner">owner</option>
-        <option value="admin">admin</option>
-        <option value="member">member</option>
+        <option value="owner">{labels.roles.owner}</option>
+        <option value="admin">{labels.roles.admin}</option>
+        <option value="member">{labels.roles.member}</option>
       </select>
       {state.status === "error" ? <FormMessage state={state} /> : null}
     </form>

@@ -5,6 +5,7 @@ import { FieldError } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { FormState } from "@/lib/forms";
+import type { Dictionary } from "@/lib/i18n/dictionaries";
 
 type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
 
@@ -12,16 +13,19 @@ export function AddMemberForm({
   action,
   orgId,
   canGrantOwner,
+  labels,
 }: {
   action: Action;
   orgId: string;
   canGrantOwner: boolean;
+  labels: Dictionary["team"]["addForm"] & { roles: Dictionary["roles"] };
 }) {
   return (
     <ActionForm
       action={action}
       hidden={{ orgId }}
-      submitLabel="Add member"
+      submitLabel={labels.submit}
+      pendingLabel={labels.pending}
       resetOnSuccess
       className="space-y-3"
       data-test="add-member-form"
@@ -29,21 +33,21 @@ export function AddMemberForm({
       {(state) => (
         <>
           <div>
-            <Label htmlFor="member-email">Email</Label>
+            <Label htmlFor="member-email">{labels.email}</Label>
             <Input id="member-email" name="email" type="email" required />
             <FieldError state={state} name="email" />
           </div>
           <div>
-            <Label htmlFor="member-role">Role</Label>
+            <Label htmlFor="member-role">{labels.role}</Label>
             <select
               id="member-role"
               name="role"
               defaultValue="member"
               className="h-10 w-full rounded-md border border-slate-300 bg-white px-3 text-sm"
             >
-              <option value="member">member</option>
-              <option value="admin">admin</option>
-              {canGrantOwner ? <option value="owner">owner</option> : null}
+              <option value="member">{labels.roles.member}</option>
+              <option value="admin">{labels.roles.admin}</option>
+              {canGrantOwner ? <option value="owner">{labels.roles.owner}</option> : null}
             </select>
           </div>
         </>
@@ -52,18 +56,25 @@ export function AddMemberForm({
   );
 }
 
-export function CreateOrgForm({ action }: { action: Action }) {
+export function CreateOrgForm({
+  action,
+  labels,
+}: {
+  action: Action;
+  labels: Dictionary["team"]["newOrgForm"];
+}) {
   return (
     <ActionForm
       action={action}
-      submitLabel="Create organization"
+      submitLabel={labels.submit}
+      pendingLabel={labels.pending}
       resetOnSuccess
       className="space-y-3"
       data-test="create-org-form"
     >
       {(state) => (
         <div>
-          <Label htmlFor="org-name">Name</Label>
+          <Label htmlFor="org-name">{labels.name}</Label>
           <Input id="org-name" name="name" required maxLength={80} />
           <FieldError state={state} name="name" />
         </div>

@@ -12,7 +12,8 @@ export interface ActionFormProps {
   /** Hidden fields sent with every submission (ids, locale). */
   hidden?: Record<string, string>;
   submitLabel: string;
-  pendingLabel?: string;
+  /** Shown on the button while the action runs; from the page's dictionary, like submitLabel. */
+  pendingLabel: string;
   submitVariant?: ButtonProps["variant"];
   /** Clear the inputs after a successful submission. */
   resetOnSuccess?: boolean;
@@ -58,7 +59,7 @@ export function ActionForm({
       {typeof children === "function" ? children(state) : children}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant={submitVariant} disabled={pending}>
-          {pending ? (pendingLabel ?? "Working…") : submitLabel}
+          {pending ? pendingLabel : submitLabel}
         </Button>
         <FormMessage state={state} />
       </div>

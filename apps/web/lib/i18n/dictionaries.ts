@@ -1,36 +1,28 @@
-import type { Locale } from "./config";
+import "server-only";
 
-const en = {
-  appName: "Meterline",
-  nav: { signOut: "Sign out" },
-  auth: {
-    signInTitle: "Sign in",
-    signInSubtitle: "Welcome back. Sign in to your workspace.",
-    signUpTitle: "Create your account",
-    signUpSubtitle: "Start measuring what your product costs.",
-    email: "Email",
-    password: "Password",
-    displayName: "Your name",
-    signInButton: "Sign in",
-    signUpButton: "Create account",
-    noAccount: "No account yet?",
-    haveAccount: "Already have an account?",
-    signUpLink: "Create one",
-    signInLink: "Sign in",
-  },
-  home: {
-    title: "Welcome",
-    signedInAs: "Signed in as",
-    profileTitle: "Profile",
-    profileSubtitle: "How your name appears to your teammates.",
-    save: "Save",
-  },
-} as const;
+import type { Metadata } from "next";
 
-export type Dictionary = typeof en;
+import { defaultLocale, isLocale, type Locale } from "./config";
+import { de } from "./locales/de";
+import { en, type Dictionary } from "./locales/en";
 
-const dictionaries: Record<Locale, Dictionary> = { en };
+export type { Dictionary } from "./locales/en";
+
+// Server-only: pages and layouts read the dictionary of the route's [locale] and hand client
+// components just the strings they draw, so no whole dictionary is sent to the browser.
+const dictionaries: Record<Locale, Dictionary> = { en, de };
 
 export function getDictionary(locale: Locale): Dictionary {
   return dictionaries[locale];
+}
+
+/**
+ * A page's `generateMetadata`: its localized title (the layout adds " · Meterline").
+ * `export const generateMetadata = pageTitle("records");`
+ */
+export function pageTitle(key: keyof Dictionary["meta"]["titles"]) {
+  return async ({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> => {
+    const { locale } = await params;
+    return { title: getDictionary(isLocale(locale) ? locale : defaultLocale).meta.titles[key] };
+  };
 }

@@ -6,7 +6,7 @@ import { requireAuth } from "@/lib/auth/server";
 import { isLocale } from "@/lib/i18n/config";
 import { getDictionary } from "@/lib/i18n/dictionaries";
 import { getCurrentOrg } from "@/lib/orgs/current";
-import { logUserActive } from "@/lib/usage/server";
+import { logUserActive } from "@/lib/usage/logging";
 
 export default async function AppLayout({
   children,
@@ -27,8 +27,8 @@ export default async function AppLayout({
       <AppHeader
         locale={locale}
         email={ctx.user.email ?? ""}
-        appName={t.appName}
-        signOutLabel={t.nav.signOut}
+        appName={t.meta.appName}
+        labels={t.nav}
         orgs={orgs.map((org) => ({ id: org.id, name: org.name, role: org.role }))}
         currentOrgId={current?.id ?? null}
       />

@@ -1,16 +1,17 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
 import { ProfileForm } from "@/components/auth/profile-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireAuth } from "@/lib/auth/server";
 import { isLocale } from "@/lib/i18n/config";
-import { getDictionary } from "@/lib/i18n/dictionaries";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
+import { interpolate } from "@/lib/i18n/format";
+import { rich } from "@/lib/i18n/rich";
 import { getOwnProfile } from "@/lib/profiles/queries";
 
 import { updateProfileAction } from "./actions";
 
-export const metadata: Metadata = { title: "Home" };
+export const generateMetadata = pageTitle("home");
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -24,10 +25,10 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight" data-test="home-title">
-          {t.home.title}, {name}
+          {interpolate(t.home.welcome, { name: name ?? "" })}
         </h1>
         <p className="mt-1 text-sm text-slate-600">
-          {t.home.signedInAs} <span className="font-medium">{user.email}</span>
+          {rich(t.home.signedInAs, { email: <span className="font-medium">{user.email}</span> })}
         </p>
       </div>
       <Card>
@@ -39,7 +40,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           <ProfileForm
             action={updateProfileAction}
             displayName={profile?.display_name ?? ""}
-            labels={{ displayName: t.auth.displayName, save: t.home.save }}
+            labels={t.home.profileForm}
           />
         </CardContent>
       </Card>

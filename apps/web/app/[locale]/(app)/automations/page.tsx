@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
@@ -10,11 +9,13 @@ import { requireAuth } from "@/lib/auth/server";
 import { describeAutomation } from "@/lib/automations/describe";
 import { listAutomations } from "@/lib/automations/queries";
 import { isLocale } from "@/lib/i18n/config";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
+import { interpolate, plural } from "@/lib/i18n/format";
 import { getCurrentOrg } from "@/lib/orgs/current";
 
 import { createAutomationAction } from "./actions";
 
-export const metadata: Metadata = { title: "Automations" };
+export const generateMetadata = pageTitle("automations");
 
 export default async function AutomationsPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -24,17 +25,14 @@ export default async function AutomationsPage({ params }: { params: Promise<{ lo
   if (!current) notFound();
   const automations = await listAutomations(ctx.supabase, current.id);
   const canManage = current.role === "owner" || current.role === "admin";
+  const t = getDictionary(locale).automations;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <section className="min-w-0 space-y-4">
-        <h1 className="text-2xl font-semibold tracking-tight">Automations</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t.title}</h1>
         {automations.length === 0 ? (
-          <EmptyState title="No automations yet">
-            {canManage
-              ? "Create one to tag or archive records in bulk."
-              : "Owners and admins create automations."}
-          </EmptyState>
+          <EmptyState title={t.emptyTitle}>{canManage ? t.emptyManager : t.emptyMember}</EmptyState>
         ) : (
           <Card>
             <ul className="divide-y divide-slate-100" data-test="automations-list">
@@ -50,12 +48,10 @@ export default async function AutomationsPage({ params }: { params: Promise<{ lo
                     >
                       {automation.name}
                     </Link>
-                    <p className="text-xs text-slate-500">{describeAutomation(automation)}</p>
+                    <p className="text-xs text-slate-500">{describeAutomation(automation, t.describe)}</p>
                   </div>
                   {automation.schedules.length > 0 ? (
-                    <Badge tone="brand">
-                      {automation.schedules.length} schedule{automation.schedules.length === 1 ? "" : "s"}
-                    </Badge>
+                    <Badge tone="brand">{plural(locale, t.schedules, automation.schedules.length)}</Badge>
                   ) : null}
                 </li>
               ))}
@@ -66,11 +62,11 @@ export default async function AutomationsPage({ params }: { params: Promise<{ lo
       {canManage ? (
         <Card className="h-fit">
           <CardHeader>
-            <CardTitle>New automation</CardTitle>
-            <CardDescription>Runs over {current.name}&apos;s records.</CardDescription>
+            <CardTitle>{t.newTitle}</CardTitle>
+            <CardDescription>{interpolate(t.newDescription, { org: current.name })}</CardDescription>
           </CardHeader>
           <CardContent>
-            <CreateAutomationForm action={createAutomationAction} orgId={current.id} />
+            <CreateAutomationForm action={createAutomationAction} orgId={current.id} labels={t.form} />
           </CardContent>
         </Card>
       ) : null}

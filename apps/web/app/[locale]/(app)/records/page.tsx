@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
@@ -9,13 +8,16 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { requireAuth } from "@/lib/auth/server";
 import { formatDateTime } from "@/lib/format";
 import { isLocale } from "@/lib/i18n/config";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
+import { interpolate, plural } from "@/lib/i18n/format";
+import { rich } from "@/lib/i18n/rich";
 import { getCurrentOrg } from "@/lib/orgs/current";
 import { listRecords } from "@/lib/records/queries";
 import { listRecordsQuerySchema } from "@/lib/records/schemas";
 
 import { createRecordAction } from "./actions";
 
-export const metadata: Metadata = { title: "Records" };
+export const generateMetadata = pageTitle("records");
 
 const PAGE_SIZE = 25;
 
@@ -41,27 +43,28 @@ export default async function RecordsPage({
     offset,
     tag,
   });
+  const t = getDictionary(locale).records;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <section className="min-w-0 space-y-4">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h1 className="text-2xl font-semibold tracking-tight">Records</h1>
+          <h1 className="text-2xl font-semibold tracking-tight">{t.title}</h1>
           <p className="text-sm text-slate-500" data-test="records-total">
-            {total} {total === 1 ? "record" : "records"} in {current.name}
+            {plural(locale, t.total, total, { org: current.name })}
             {tag ? (
               <>
                 {" "}
-                tagged <Badge tone="brand">{tag}</Badge>{" "}
+                {rich(t.taggedWith, { tag: <Badge tone="brand">{tag}</Badge> })}{" "}
                 <Link className="text-brand-600 hover:underline" href={`/${locale}/records`}>
-                  clear
+                  {t.clearTag}
                 </Link>
               </>
             ) : null}
           </p>
         </div>
         {records.length === 0 ? (
-          <EmptyState title="No records yet">Create the first one with the form.</EmptyState>
+          <EmptyState title={t.emptyTitle}>{t.emptyBody}</EmptyState>
         ) : (
           <Card>
             <ul className="divide-y divide-slate-100" data-test="records-list">
@@ -82,20 +85,20 @@ export default async function RecordsPage({
                       ))}
                     </div>
                   </div>
-                  <span className="text-xs text-slate-500">{formatDateTime(record.created_at)}</span>
+                  <span className="text-xs text-slate-500">{formatDateTime(record.created_at, locale)}</span>
                 </li>
               ))}
             </ul>
           </Card>
         )}
         {total > PAGE_SIZE ? (
-          <nav className="flex justify-between text-sm" aria-label="Pages">
+          <nav className="flex justify-between text-sm" aria-label={t.pages}>
             {offset > 0 ? (
               <Link
                 className="text-brand-600 hover:underline"
                 href={`?offset=${Math.max(0, offset - PAGE_SIZE)}${tag ? `&tag=${tag}` : ""}`}
               >
-                ← Newer
+                {t.newer}
               </Link>
             ) : (
               <span />
@@ -105,7 +108,7 @@ export default async function RecordsPage({
                 className="text-brand-600 hover:underline"
                 href={`?offset=${offset + PAGE_SIZE}${tag ? `&tag=${tag}` : ""}`}
               >
-                Older →
+                {t.older}
               </Link>
             ) : null}
           </nav>
@@ -113,11 +116,11 @@ export default async function RecordsPage({
       </section>
       <Card className="h-fit">
         <CardHeader>
-          <CardTitle>New record</CardTitle>
-          <CardDescription>Records belong to {current.name}.</CardDescription>
+          <CardTitle>{t.newTitle}</CardTitle>
+          <CardDescription>{interpolate(t.newDescription, { org: current.name })}</CardDescription>
         </CardHeader>
         <CardContent>
-          <CreateRecordForm orgId={current.id} action={createRecordAction} />
+          <CreateRecordForm orgId={current.id} action={createRecordAction} labels={t.form} />
         </CardContent>
       </Card>
     </div>

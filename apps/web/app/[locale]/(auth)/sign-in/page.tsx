@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 
 import { AuthForm } from "@/components/auth/auth-form";
@@ -6,11 +5,11 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { getCurrentUser } from "@/lib/auth/server";
 import { safeNextPath } from "@/lib/auth/schemas";
 import { isLocale } from "@/lib/i18n/config";
-import { getDictionary } from "@/lib/i18n/dictionaries";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
 
 import { signInAction } from "../actions";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const generateMetadata = pageTitle("signIn");
 
 export default async function SignInPage({
   params,

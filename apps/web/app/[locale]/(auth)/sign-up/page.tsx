@@ -1,15 +1,14 @@
-import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 
 import { AuthForm } from "@/components/auth/auth-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getCurrentUser } from "@/lib/auth/server";
 import { isLocale } from "@/lib/i18n/config";
-import { getDictionary } from "@/lib/i18n/dictionaries";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
 
 import { signUpAction } from "../actions";
 
-export const metadata: Metadata = { title: "Create account" };
+export const generateMetadata = pageTitle("signUp");
 
 export default async function SignUpPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
 import { CreateApiKeyForm } from "@/components/settings/create-api-key-form";
@@ -10,11 +9,14 @@ import { listApiKeys } from "@/lib/api-keys/queries";
 import { requireAuth } from "@/lib/auth/server";
 import { formatDateTime } from "@/lib/format";
 import { isLocale } from "@/lib/i18n/config";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
+import { interpolate } from "@/lib/i18n/format";
+import { rich } from "@/lib/i18n/rich";
 import { getCurrentOrg } from "@/lib/orgs/current";
 
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
-export const metadata: Metadata = { title: "API keys" };
+export const generateMetadata = pageTitle("apiKeys");
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -23,13 +25,14 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ locale
   const { current } = await getCurrentOrg(ctx);
   if (!current) notFound();
   const canManage = current.role === "owner" || current.role === "admin";
+  const t = getDictionary(locale).apiKeys;
 
   if (!canManage) {
     return (
       <div className="space-y-4">
-        <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-        <EmptyState title="Owners and admins manage API keys">
-          Ask an owner or admin of {current.name} for a key.
+        <h1 className="text-2xl font-semibold tracking-tight">{t.title}</h1>
+        <EmptyState title={t.managersOnlyTitle}>
+          {interpolate(t.managersOnlyBody, { org: current.name })}
         </EmptyState>
       </div>
     );
@@ -40,15 +43,18 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ locale
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <section className="min-w-0 space-y-4">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+          <h1 className="text-2xl font-semibold tracking-tight">{t.title}</h1>
           <p className="mt-1 text-sm text-slate-500">
-            Keys act for {current.name}: <code className="text-xs">Authorization: Bearer &lt;key&gt;</code> on{" "}
-            <code className="text-xs">/api/v1/records</code> and{" "}
-            <code className="text-xs">/api/v1/usage/events</code>.
+            {rich(t.intro, {
+              org: current.name,
+              header: <code className="text-xs">Authorization: Bearer &lt;key&gt;</code>,
+              records: <code className="text-xs">/api/v1/records</code>,
+              events: <code className="text-xs">/api/v1/usage/events</code>,
+            })}
           </p>
         </div>
         {keys.length === 0 ? (
-          <EmptyState title="No API keys yet" />
+          <EmptyState title={t.empty} />
         ) : (
           <Card>
             <ul className="divide-y divide-slate-100" data-test="api-keys-list">
@@ -58,23 +64,27 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ locale
                     <p className="font-medium">
                       {key.name}{" "}
                       {key.revoked_at ? (
-                        <Badge tone="red">revoked</Badge>
+                        <Badge tone="red">{t.revoked}</Badge>
                       ) : (
-                        <Badge tone="green">active</Badge>
+                        <Badge tone="green">{t.active}</Badge>
                       )}
                     </p>
                     <p className="text-xs text-slate-500">
-                      <code>{key.prefix}…</code> · created {formatDateTime(key.created_at)} ·{" "}
-                      {key.last_used_at ? `last used ${formatDateTime(key.last_used_at)}` : "never used"}
+                      <code>{key.prefix}…</code> ·{" "}
+                      {interpolate(t.created, { date: formatDateTime(key.created_at, locale) })} ·{" "}
+                      {key.last_used_at
+                        ? interpolate(t.lastUsed, { date: formatDateTime(key.last_used_at, locale) })
+                        : t.neverUsed}
                     </p>
                   </div>
                   {key.revoked_at ? null : (
                     <ActionForm
                       action={revokeApiKeyAction}
                       hidden={{ orgId: current.id, keyId: key.id }}
-                      submitLabel="Revoke"
+                      submitLabel={t.revoke}
+                      pendingLabel={t.revoking}
                       submitVariant="danger"
-                      confirm={`Revoke “${key.name}”? Requests using it will fail.`}
+                      confirm={interpolate(t.revokeConfirm, { name: key.name })}
                     />
                   )}
                 </li>
@@ -85,11 +95,11 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ locale
       </section>
       <Card className="h-fit">
         <CardHeader>
-          <CardTitle>New key</CardTitle>
-          <CardDescription>The secret is shown once; we store only its hash.</CardDescription>
+          <CardTitle>{t.newTitle}</CardTitle>
+          <CardDescription>{t.newDescription}</CardDescription>
         </CardHeader>
         <CardContent>
-          <CreateApiKeyForm action={createApiKeyAction} orgId={current.id} />
+          <CreateApiKeyForm action={createApiKeyAction} orgId={current.id} labels={t.form} />
         </CardContent>
       </Card>
     </div>

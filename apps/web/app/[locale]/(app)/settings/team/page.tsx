@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
 import { MemberRoleForm } from "@/components/settings/member-role-form";
@@ -8,12 +7,15 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireAuth } from "@/lib/auth/server";
 import { isLocale } from "@/lib/i18n/config";
+import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
+import { interpolate, labelFor } from "@/lib/i18n/format";
+import { rich } from "@/lib/i18n/rich";
 import { getCurrentOrg } from "@/lib/orgs/current";
 import { listMembers } from "@/lib/orgs/queries";
 
 import { addMemberAction, changeRoleAction, createOrgAction, removeMemberAction } from "./actions";
 
-export const metadata: Metadata = { title: "Team" };
+export const generateMetadata = pageTitle("team");
 
 export default async function TeamPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -23,14 +25,19 @@ export default async function TeamPage({ params }: { params: Promise<{ locale: s
   if (!current) notFound();
   const members = await listMembers(ctx.supabase, current.id);
   const canManage = current.role === "owner" || current.role === "admin";
+  const dictionary = getDictionary(locale);
+  const t = dictionary.team;
+  const roleLabels = { role: t.roleForm.role, roles: dictionary.roles };
 
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Team</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t.title}</h1>
         <p className="mt-1 text-sm text-slate-500">
-          Members of <span className="font-medium">{current.name}</span>. You are{" "}
-          {current.role === "admin" ? "an" : "a"} <Badge tone="brand">{current.role}</Badge>.
+          {rich(t.membersOf, { org: <span className="font-medium">{current.name}</span> })}{" "}
+          {rich(t.yourRole, {
+            role: <Badge tone="brand">{labelFor(dictionary.roles, current.role)}</Badge>,
+          })}
         </p>
       </div>
 
@@ -49,15 +56,19 @@ export default async function TeamPage({ params }: { params: Promise<{ locale: s
                   userId={member.user_id}
                   role={member.role}
                   disabled={!canManage || (member.role === "owner" && current.role !== "owner")}
+                  labels={roleLabels}
                 />
                 {canManage || member.user_id === ctx.user.id ? (
                   <ActionForm
                     action={removeMemberAction}
                     hidden={{ orgId: current.id, userId: member.user_id }}
-                    submitLabel={member.user_id === ctx.user.id ? "Leave" : "Remove"}
+                    submitLabel={member.user_id === ctx.user.id ? t.leave : t.remove}
+                    pendingLabel={t.removing}
                     submitVariant="ghost"
                     confirm={
-                      member.user_id === ctx.user.id ? "Leave this organization?" : `Remove ${member.email}?`
+                      member.user_id === ctx.user.id
+                        ? t.leaveConfirm
+                        : interpolate(t.removeConfirm, { email: member.email ?? "" })
                     }
                   />
                 ) : null}
@@ -71,25 +82,26 @@ export default async function TeamPage({ params }: { params: Promise<{ locale: s
         {canManage ? (
           <Card>
             <CardHeader>
-              <CardTitle>Add a member</CardTitle>
-              <CardDescription>They need an account already.</CardDescription>
+              <CardTitle>{t.addTitle}</CardTitle>
+              <CardDescription>{t.addDescription}</CardDescription>
             </CardHeader>
             <CardContent>
               <AddMemberForm
                 action={addMemberAction}
                 orgId={current.id}
                 canGrantOwner={current.role === "owner"}
+                labels={{ ...t.addForm, roles: dictionary.roles }}
               />
             </CardContent>
           </Card>
         ) : null}
         <Card>
           <CardHeader>
-            <CardTitle>New organization</CardTitle>
-            <CardDescription>You become its owner, on the Free plan.</CardDescription>
+            <CardTitle>{t.newOrgTitle}</CardTitle>
+            <CardDescription>{t.newOrgDescription}</CardDescription>
           </CardHeader>
           <CardContent>
-            <CreateOrgForm action={createOrgAction} />
+            <CreateOrgForm action={createOrgAction} labels={t.newOrgForm} />
           </CardContent>
         </Card>
       </div>
