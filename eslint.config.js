@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["packages/local-supabase/src/cli.ts", "scripts/**/*.ts", "**/*.bench.ts"],
+    files: ["packages/local-supabase/src/cli.ts", "**/*.bench.ts"],
     rules: { "no-console": "off" },
   },
 );

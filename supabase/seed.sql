@@ -198,10 +198,10 @@ cross join lateral (
 ) as e(user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
 where e.quantity > 0;
 
--- Members active on most weekdays, once per user per UTC day (the app's key).
+-- Members active on most weekdays, once per user, organization and UTC day (the app's key).
 insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
 select m.user_id, m.org_id, 'user_active', 1, jsonb_build_object('date', d::date),
-       d + interval '9 hours', 'user_active:' || m.user_id || ':' || d::date
+       d + interval '9 hours', 'user_active:' || m.user_id || ':' || m.org_id || ':' || d::date
 from public.memberships m
 join public.organizations o on o.id = m.org_id and not o.is_personal
 cross join generate_series(current_date - 89, current_date - 1, interval '1 day') as d

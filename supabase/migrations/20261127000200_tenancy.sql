@@ -70,7 +70,7 @@ $$;
 grant execute on function private.try_uuid(text) to authenticated, service_role;
 
 ------------------------------------------------------------------------------------------------
--- Plans: reference data, read by everyone signed in. Limits use the keys of DESIGN.md section 3;
+-- Plans: reference data, read by everyone signed in. Limits use the keys of the metric catalog (docs/architecture.md §3);
 -- null means unlimited. Prices are per month, in cents.
 ------------------------------------------------------------------------------------------------
 create table public.plans (

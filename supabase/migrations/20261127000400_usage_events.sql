@@ -1,4 +1,4 @@
--- Usage events: one row per metered action (DESIGN.md section 3, "usage_events").
+-- Usage events: one row per metered action (docs/architecture.md §2).
 --
 -- Sections: table and checks · indexes · RLS
 --
@@ -38,7 +38,7 @@ comment on table public.usage_events is
   'Raw usage events. Written only by the service role; rolled up by aggregate_usage().';
 
 ------------------------------------------------------------------------------------------------
--- Indexes for the reads of DESIGN.md sections 3 and 5: an org's or a user's events in a time
+-- Indexes for the reads of docs/architecture.md §4: an org's or a user's events in a time
 -- range (the live tail since the watermark, exports), and the events received since a watermark.
 ------------------------------------------------------------------------------------------------
 create index usage_events_org_created_idx on public.usage_events (org_id, created_at);

@@ -1,5 +1,5 @@
 -- Aggregation: daily and monthly roll-ups of usage_events, the runs log, late-event tracking and
--- the exact real-time read model (DESIGN.md section 3, "usage_aggregations", "aggregate_usage",
+-- the exact real-time read model (docs/architecture.md §4: "usage_aggregations", "aggregate_usage",
 -- "Reading usage").
 --
 -- Sections: tables · late events · aggregate_usage() · watermark · usage_totals() · RLS and grants

@@ -1,4 +1,4 @@
-// The checks Supabase's database advisors run, applied to our own schema (DESIGN.md section 7).
+// The checks Supabase's database advisors run, applied to our own schema (docs/architecture.md §7).
 // Each query lists offenders; an empty list is a pass.
 import { afterAll, describe, expect, it } from "vitest";
 

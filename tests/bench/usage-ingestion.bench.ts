@@ -1,11 +1,11 @@
-// DESIGN.md section 8, the write side: what logUsage costs the user's action, and how fast the
+// docs/architecture.md §8, the write side: what logUsage costs the user's action, and how fast the
 // queue moves events into Postgres compared with COPY into the same table.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 
 import { afterAll, beforeAll, it } from "vitest";
 
-import { flushUsage, logUsage } from "@/lib/usage/server";
+import { flushUsage, logUsage } from "@/lib/usage/logging";
 
 import { createTestUser, sql, type TestUser } from "../support/supabase";
 import { fmt, percentile, printReport, type BenchRow } from "./report";

@@ -6,8 +6,8 @@ import { performance } from "node:perf_hooks";
 
 import { afterAll, it } from "vitest";
 
-import { createRecord } from "@/lib/records/queries";
-import { getCurrentUsage } from "@/lib/usage/server";
+import { createRecord } from "@/lib/records/mutations";
+import { getCurrentUsage } from "@/lib/usage/queries";
 
 import { createOrg, createTestUser, serviceClient, sql, type TestUser } from "../support/supabase";
 import { fmt, percentile, printReport, type BenchRow } from "./report";

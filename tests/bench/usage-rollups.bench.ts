@@ -1,11 +1,12 @@
-// DESIGN.md section 8, the read side: aggregate_usage over a day of 1M events against a bare
+// docs/architecture.md §8, the read side: aggregate_usage over a day of 1M events against a bare
 // GROUP BY of the same rows, and how long an event takes to show in current usage.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 
 import { afterAll, it } from "vitest";
 
-import { flushUsage, getCurrentUsage, logUsage } from "@/lib/usage/server";
+import { flushUsage, logUsage } from "@/lib/usage/logging";
+import { getCurrentUsage } from "@/lib/usage/queries";
 
 import { sql } from "../support/supabase";
 import { fmt, percentile, printReport, type BenchRow } from "./report";

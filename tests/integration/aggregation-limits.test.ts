@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { GET as aggregateRoute } from "@/app/api/cron/aggregate-usage/route";
 import { POST as recordsPost } from "@/app/api/v1/records/route";
-import { summarizeRecord } from "@/lib/ai/summarize";
-import { createApiKey } from "@/lib/api-keys/queries";
-import { createAutomation, runAutomation } from "@/lib/automations/queries";
-import { createRecord } from "@/lib/records/queries";
-import { flushUsage, getCurrentUsage } from "@/lib/usage/server";
+import { summarizeRecord } from "@/lib/ai/mutations";
+import { createApiKey } from "@/lib/api-keys/mutations";
+import { createAutomation, runAutomation } from "@/lib/automations/mutations";
+import { createRecord } from "@/lib/records/mutations";
+import { flushUsage } from "@/lib/usage/logging";
+import { getCurrentUsage } from "@/lib/usage/queries";
 
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai";
 import {
@@ -84,6 +85,41 @@ describe("aggregation cron route and the real-time read model", () => {
     const after = await getCurrentUsage({ orgId }, { start, end: new Date(Date.now() + 1000) });
     expect(after.totals.record_created.total).toBe(before.totals.record_created.total + 1);
     expect(after.totals.api_call.total).toBe(2);
+  });
+});
+
+describe("events changed or deleted by hand", () => {
+  const db = sql();
+  afterAll(() => db.end());
+
+  it("marks their days late, and the next cron run rolls them up again to match the raw events", async () => {
+    const owner = await createTestUser();
+    const orgId = await createOrg(owner);
+    const prefix = randomUUID();
+    const day = new Date(Date.UTC(2025, 5, 1 + Math.floor(Math.random() * 28), 12));
+    await db`insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+             select ${owner.id}, ${orgId}, 'ai_tokens_used', 10, '{}', ${day}, ${prefix} || ':' || g
+             from generate_series(1, 3) g`;
+    expect((await callCron("Bearer test-cron-secret")).status).toBe(200);
+    const rolled = () =>
+      db`select total_quantity::int as total from public.usage_aggregations
+         where period_type = 'daily' and org_id = ${orgId} and metric_type = 'ai_tokens_used'`;
+    expect(await rolled()).toEqual([{ total: 30 }]);
+
+    await db`delete from public.usage_events where idempotency_key = ${`${prefix}:1`}`;
+    await db`update public.usage_events set quantity = 5 where idempotency_key = ${`${prefix}:2`}`;
+    const dirty =
+      await db`select 1 from public.usage_dirty_days where day = (${day}::timestamptz at time zone 'utc')::date`;
+    expect(dirty).toHaveLength(1);
+    // Until the next run, readers take the day from raw events.
+    const usage = await getCurrentUsage(
+      { orgId },
+      { start: new Date(day.getTime() - 3600_000), end: new Date(day.getTime() + 3600_000) },
+    );
+    expect(usage.totals.ai_tokens_used.total).toBe(15);
+
+    expect((await callCron("Bearer test-cron-secret")).status).toBe(200);
+    expect(await rolled()).toEqual([{ total: 15 }]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { summarizeRecord } from "@/lib/ai/summarize";
-import { createRecord } from "@/lib/records/queries";
+import { summarizeRecord } from "@/lib/ai/mutations";
+import { createRecord } from "@/lib/records/mutations";
 
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai";
 import { createOrg, createTestUser, sql, type TestUser } from "../support/supabase";

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { GET, POST } from "@/app/api/v1/records/route";
-import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/api-keys/queries";
-import { createRecord } from "@/lib/records/queries";
+import { listApiKeys } from "@/lib/api-keys/queries";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/mutations";
+import { createRecord } from "@/lib/records/mutations";
 
 import { createOrg, createTestUser, sql, type TestUser } from "../support/supabase";
 

@@ -2,14 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { GET as runSchedulesRoute } from "@/app/api/cron/run-schedules/route";
 import { nextCronRun } from "@/lib/automations/cron";
-import {
-  createAutomation,
-  createSchedule,
-  listAutomationRuns,
-  runAutomation,
-} from "@/lib/automations/queries";
+import { listAutomationRuns } from "@/lib/automations/queries";
+import { createAutomation, createSchedule, runAutomation } from "@/lib/automations/mutations";
 import { runDueSchedules } from "@/lib/automations/scheduler";
-import { createRecord } from "@/lib/records/queries";
+import { createRecord } from "@/lib/records/mutations";
 
 import { createOrg, createTestUser, serviceClient, sql, type TestUser } from "../support/supabase";
 
@@ -68,19 +64,26 @@ describe("automations and schedules", () => {
       filter: { tag: "finance", title_contains: "Q3" },
       params: { tag: "reviewed" },
     });
+    const started = performance.now();
     const first = await runAutomation(admin, {
       orgId,
       automationId: automation.id,
       trigger: "manual",
       actor: member.id,
     });
+    const elapsed = performance.now() - started;
     expect(first).toMatchObject({
       status: "succeeded",
       records_matched: 1,
       records_changed: 1,
       trigger: "manual",
     });
-    expect(Number(first.duration_ms)).toBeGreaterThanOrEqual(0);
+    // Measured inside the database: more than nothing, less than the whole round trip.
+    expect(Number(first.duration_ms)).toBeGreaterThan(0);
+    expect(Number(first.duration_ms)).toBeLessThan(elapsed);
+    expect(new Date(first.finished_at).getTime()).toBeGreaterThanOrEqual(
+      new Date(first.started_at).getTime(),
+    );
 
     const again = await runAutomation(admin, {
       orgId,

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { GET, POST } from "@/app/api/v1/records/route";
 import { POST as ingestPost } from "@/app/api/v1/usage/events/route";
-import { createApiKey } from "@/lib/api-keys/queries";
-import { flushUsage, logUsage, usageQueueStats } from "@/lib/usage/server";
+import { createApiKey } from "@/lib/api-keys/mutations";
+import { flushUsage, logUsage, usageQueueStats } from "@/lib/usage/logging";
 
 import { createOrg, createTestUser, sql, type TestUser } from "../support/supabase";
 

@@ -4,10 +4,11 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { deleteRecordFile, downloadRecordFile, listRecordFiles } from "@/lib/files/queries";
+import { downloadRecordFile, listRecordFiles } from "@/lib/files/queries";
+import { deleteRecordFile } from "@/lib/files/mutations";
 import { RECORD_FILES_BUCKET } from "@/lib/files/schemas";
-import { createRecord } from "@/lib/records/queries";
-import { getCurrentUsage } from "@/lib/usage/server";
+import { createRecord } from "@/lib/records/mutations";
+import { getCurrentUsage } from "@/lib/usage/queries";
 
 import {
   createOrg,
@@ -220,7 +221,7 @@ describe("files attached to records", () => {
     });
     await db`insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
              values (${small.id}, ${smallOrg}, 'storage_used', ${1024 ** 3 - 100}, '{}', now(), ${`seed:${randomUUID()}`})`;
-    const { prepareRecordFileUpload } = await import("@/lib/files/queries");
+    const { prepareRecordFileUpload } = await import("@/lib/files/mutations");
     // Declares 10 bytes, sends 500.
     const upload = await prepareRecordFileUpload(small.client, {
       orgId: smallOrg,

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { GET as recordsGet, POST as recordsPost } from "@/app/api/v1/records/route";
 import { POST as ingestPost } from "@/app/api/v1/usage/events/route";
-import { createApiKey, revokeApiKey } from "@/lib/api-keys/queries";
-import { createAutomation, runAutomation } from "@/lib/automations/queries";
-import { createRecord } from "@/lib/records/queries";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/mutations";
+import { createAutomation, runAutomation } from "@/lib/automations/mutations";
+import { createRecord } from "@/lib/records/mutations";
 
 import {
   anonClient,
@@ -244,9 +244,9 @@ describe("metering integrity", () => {
       // Unlimited API calls, so the calls are admitted in parallel and race at the record limit.
       await db`insert into public.plans (id, name, price_cents, sort_order, limits)
                values ('test-records-only', 'Records only', 0, 99, ${db.json({
-                 max_records: FREE_RECORDS,
+                 max_records_per_month: FREE_RECORDS,
                  max_api_calls_per_month: null,
-                 max_automations: null,
+                 max_automation_runs_per_month: null,
                  max_storage_gb: null,
                  max_schedule_runs_per_month: null,
                  max_ai_tokens_per_month: null,
@@ -278,6 +278,9 @@ describe("metering integrity", () => {
       expect(await count(db`select count(*)::int as n from public.records where org_id = ${orgId}`)).toBe(5);
       const used = await admin.rpc("check_usage_limit", { p_org_id: orgId, p_metric: "record_created" });
       expect(used.data).toMatchObject({ used: FREE_RECORDS, limit: FREE_RECORDS, exceeded: true });
+      // The plan is this test's own: other tests list the product's plans.
+      await db`delete from public.organizations where id = ${orgId}`;
+      await db`delete from public.plans where id = 'test-records-only'`;
     });
 
     it("admits exactly up to the record limit: 50 concurrent inserts with users' tokens (app or direct)", async () => {

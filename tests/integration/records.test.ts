@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { AppError } from "@/lib/errors";
-import { createRecord, deleteRecord, getRecord, listRecords } from "@/lib/records/queries";
+import { getRecord, listRecords } from "@/lib/records/queries";
+import { createRecord, deleteRecord } from "@/lib/records/mutations";
 
 import { anonClient, createOrg, createTestUser, sql, type TestUser } from "../support/supabase";
 

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { POST as recordsPost } from "@/app/api/v1/records/route";
 import { POST as ingestPost } from "@/app/api/v1/usage/events/route";
-import { summarizeRecord } from "@/lib/ai/summarize";
-import { createApiKey, revokeApiKey } from "@/lib/api-keys/queries";
-import { createAutomation, createSchedule, runAutomation } from "@/lib/automations/queries";
+import { summarizeRecord } from "@/lib/ai/mutations";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/mutations";
+import { createAutomation, createSchedule, runAutomation } from "@/lib/automations/mutations";
 import { runDueSchedules } from "@/lib/automations/scheduler";
-import { deleteRecordFile } from "@/lib/files/queries";
-import { createRecord } from "@/lib/records/queries";
-import { flushUsage, getUsageSummary, logUsage, logUserActive, usageQueueStats } from "@/lib/usage/server";
+import { deleteRecordFile } from "@/lib/files/mutations";
+import { createRecord } from "@/lib/records/mutations";
+import { flushUsage, logUsage, logUserActive, usageQueueStats } from "@/lib/usage/logging";
+import { getUsageSummary } from "@/lib/usage/queries";
 
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai";
 import {
@@ -209,24 +210,45 @@ describe("usage pipeline", () => {
       expect(viaApi).toHaveLength(1);
     });
 
-    it("user_active once per user per UTC day", async () => {
+    it("user_active once per user, organization and UTC day", async () => {
       const day = new Date("2026-01-15T08:00:00Z");
-      logUserActive(outsider.id, null, day);
-      logUserActive(outsider.id, null, new Date("2026-01-15T23:59:59Z"));
+      const otherOrg = await createOrg(outsider);
+      logUserActive(outsider.id, otherOrg, day);
+      logUserActive(outsider.id, otherOrg, new Date("2026-01-15T23:59:59Z"));
       logUsage({
         eventType: "user_active",
         userId: outsider.id,
+        orgId: otherOrg,
         createdAt: day,
-        idempotencyKey: `user_active:${outsider.id}:2026-01-15`,
+        idempotencyKey: `user_active:${outsider.id}:${otherOrg}:2026-01-15`,
       });
-      logUserActive(outsider.id, null, new Date("2026-01-16T00:00:00Z"));
+      logUserActive(outsider.id, otherOrg, new Date("2026-01-16T00:00:00Z"));
       await flushUsage();
       const rows = await db`select idempotency_key from public.usage_events
                             where user_id = ${outsider.id} and event_type = 'user_active' order by created_at`;
       expect(rows.map((r) => r.idempotency_key)).toEqual([
-        `user_active:${outsider.id}:2026-01-15`,
-        `user_active:${outsider.id}:2026-01-16`,
+        `user_active:${outsider.id}:${otherOrg}:2026-01-15`,
+        `user_active:${outsider.id}:${otherOrg}:2026-01-16`,
       ]);
+    });
+
+    it("counts a member active in two organizations on one day in both, and once across them", async () => {
+      const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+      const orgA = await createOrg(a, [[b, "member"]]);
+      const orgB = await createOrg(b);
+      const day = new Date(Date.UTC(2026, 1, 3 + Math.floor(Math.random() * 20), 10));
+      logUserActive(a.id, orgA, day);
+      logUserActive(b.id, orgA, day); // b works in A in the morning…
+      logUserActive(b.id, orgB, new Date(day.getTime() + 3600_000)); // …and only in B after
+      await flushUsage();
+      const range = {
+        startDate: new Date(day.getTime() - 86_400_000),
+        endDate: new Date(day.getTime() + 86_400_000),
+      };
+      expect((await getUsageSummary({ orgId: orgA, ...range })).user_active).toEqual({ total: 2, count: 2 });
+      expect((await getUsageSummary({ orgId: orgB, ...range })).user_active).toEqual({ total: 1, count: 1 });
+      // Across the platform b is one user, seen in two organizations.
+      expect((await getUsageSummary({ userId: b.id, ...range })).user_active).toEqual({ total: 1, count: 2 });
     });
   });
 
@@ -239,7 +261,16 @@ describe("usage pipeline", () => {
 
   it("keeps every action working while the sink is broken, and delivers the queued events after recovery", async () => {
     await flushUsage();
-    await db`revoke insert on public.usage_events from service_role`;
+    // An outage of the queue's write path for this test's member only: a privilege revoked for
+    // everyone would break tests running beside this one.
+    await db.unsafe(`
+      create or replace function public.test_usage_outage() returns trigger language plpgsql set search_path = '' as $$
+      begin
+        if new.user_id = '${member.id}' then raise exception 'usage write path down (test)'; end if;
+        return new;
+      end $$;
+      create trigger test_usage_outage before insert on public.usage_events
+        for each row execute function public.test_usage_outage();`);
     const day = new Date(Date.UTC(2026, 0, 20 + Math.floor(Math.random() * 5), 12));
     let ids: string[] = [];
     try {
@@ -264,7 +295,8 @@ describe("usage pipeline", () => {
         await db`select 1 from public.usage_events where user_id = ${member.id} and event_type = 'user_active' and created_at = ${day}`,
       ).toEqual([]);
     } finally {
-      await db`grant insert on public.usage_events to service_role`;
+      await db.unsafe(`drop trigger test_usage_outage on public.usage_events;
+                       drop function public.test_usage_outage();`);
     }
     const metered =
       await db`select count(*)::int as n from public.usage_events where idempotency_key in ${db(ids.map((id) => `record_created:${id}`))}`;
@@ -298,7 +330,14 @@ describe("usage pipeline", () => {
   });
 
   it("lets users read their own events and owners their org's, nobody else's", async () => {
-    await flushUsage();
+    // Each of the two has events of their own in the org, whatever ran before.
+    for (const user of [owner, member]) {
+      await createRecord(user.client, {
+        orgId,
+        userId: user.id,
+        input: { title: "mine", body: "", tags: [] },
+      });
+    }
     const mine = await member.client.from("usage_events").select("user_id").eq("org_id", orgId);
     expect(mine.data?.length).toBeGreaterThan(0);
     expect(mine.data?.every((e) => e.user_id === member.id)).toBe(true);
@@ -309,15 +348,40 @@ describe("usage pipeline", () => {
   });
 
   it("summarizes: counters sum, active users are distinct, storage is a gauge", async () => {
-    const summary = await getUsageSummary({
-      orgId,
-      startDate: new Date(Date.now() - 3600_000),
-      endDate: new Date(Date.now() + 60_000),
-    });
-    const recordEvents =
-      await db`select count(*)::int as n from public.usage_events where org_id = ${orgId} and event_type = 'record_created'`;
-    expect(summary.record_created).toEqual({ total: recordEvents[0]?.n, count: recordEvents[0]?.n });
-    expect(summary.storage_used.total).toBe(0); // uploaded then deleted
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    const org = await createOrg(a, [[b, "member"]]);
+    const day = new Date(Date.UTC(2026, 2, 2 + Math.floor(Math.random() * 20), 10));
+    const at = (hours: number) => new Date(day.getTime() + hours * 3600_000);
+    const events = [
+      { eventType: "ai_tokens_used", userId: a.id, quantity: 30, hours: 0 },
+      { eventType: "ai_tokens_used", userId: b.id, quantity: 12, hours: 30 },
+      { eventType: "user_active", userId: a.id, quantity: 1, hours: 0 },
+      { eventType: "user_active", userId: a.id, quantity: 1, hours: 24 },
+      { eventType: "user_active", userId: b.id, quantity: 1, hours: 25 },
+      { eventType: "storage_used", userId: a.id, quantity: 5000, hours: 1 },
+      { eventType: "storage_used", userId: b.id, quantity: 700, hours: 2 },
+      { eventType: "storage_used", userId: a.id, quantity: -5000, hours: 40 },
+    ] as const;
+    events.forEach((e, i) =>
+      logUsage({
+        eventType: e.eventType,
+        userId: e.userId,
+        orgId: org,
+        quantity: e.quantity,
+        createdAt: at(e.hours),
+        eventData:
+          e.eventType === "ai_tokens_used" ? { model: "m", prompt_tokens: 1, completion_tokens: 1 } : {},
+        idempotencyKey: `summary:${org}:${i}`,
+      }),
+    );
+    await flushUsage();
+    const summary = await getUsageSummary({ orgId: org, startDate: day, endDate: at(48) });
+    expect(summary.ai_tokens_used).toEqual({ total: 42, count: 2 });
+    expect(summary.user_active).toEqual({ total: 2, count: 3 }); // two people, three active days
+    expect(summary.storage_used).toEqual({ total: 700, count: 3 }); // stored at the end of the range
+    // Halfway through, a's 5,000 bytes were still stored.
+    const earlier = await getUsageSummary({ orgId: org, startDate: day, endDate: at(30) });
+    expect(earlier.storage_used.total).toBe(5700);
   });
 
   describe("POST /api/v1/usage/events", () => {

@@ -24,7 +24,7 @@ describe(".cursor rules", () => {
     const text = readFileSync(join(rulesDir, file), "utf8");
     const missing = [...text.matchAll(pathLike)]
       .map((match) => match[1] ?? "")
-      .filter((p) => !p.startsWith("../shared/") && !p.includes("*"))
+      .filter((p) => !p.includes("*"))
       .filter((p) => !existsSync(join(root, p)) && !existsSync(join(root, "apps/web", p)));
     expect(missing).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { findUnsafeTextAt, textProblem } from "./text";
 
 /**
- * The usage event catalog (DESIGN.md section 3): every metric the product meters, its unit, how
+ * The usage event catalog (docs/architecture.md §3): every metric the product meters, its unit, how
  * it aggregates, and the plan limit it counts against.
  */
 export const EVENT_TYPES = [
@@ -33,6 +33,11 @@ export interface MetricDefinition {
    * recorded only by the app and its database, so no tenant can add to it or take from it.
    */
   external: boolean;
+  /**
+   * The event_data fields (at most two) the metric is broken down by on dashboards; roll-ups keep
+   * them, so breakdowns never read raw history.
+   */
+  dimensions: readonly string[];
 }
 
 export const METRICS: Record<EventType, MetricDefinition> = {
@@ -41,9 +46,10 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     label: "Records created",
     unit: "records",
     kind: "counter",
-    limitKey: "max_records",
+    limitKey: "max_records_per_month",
     signed: false,
     external: false,
+    dimensions: [],
   },
   api_call: {
     type: "api_call",
@@ -53,15 +59,17 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     limitKey: "max_api_calls_per_month",
     signed: false,
     external: false,
+    dimensions: ["route", "status"],
   },
   automation_run: {
     type: "automation_run",
     label: "Automation runs",
     unit: "runs",
     kind: "counter",
-    limitKey: "max_automations",
+    limitKey: "max_automation_runs_per_month",
     signed: false,
     external: false,
+    dimensions: [],
   },
   storage_used: {
     type: "storage_used",
@@ -71,6 +79,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     limitKey: "max_storage_gb",
     signed: true,
     external: false,
+    dimensions: [],
   },
   schedule_executed: {
     type: "schedule_executed",
@@ -80,6 +89,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     limitKey: "max_schedule_runs_per_month",
     signed: false,
     external: false,
+    dimensions: [],
   },
   ai_tokens_used: {
     type: "ai_tokens_used",
@@ -89,6 +99,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     limitKey: "max_ai_tokens_per_month",
     signed: false,
     external: true,
+    dimensions: ["model"],
   },
   user_active: {
     type: "user_active",
@@ -98,6 +109,7 @@ export const METRICS: Record<EventType, MetricDefinition> = {
     limitKey: "max_active_users",
     signed: false,
     external: false,
+    dimensions: [],
   },
 };
 

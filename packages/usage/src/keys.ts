@@ -10,8 +10,9 @@ export const usageKeys = {
   storageDelete: (fileId: string) => `storage_used:delete:${fileId}`,
   aiTokens: (requestId: string) => `ai_tokens_used:${requestId}`,
   apiCall: (requestId: string) => `api_call:${requestId}`,
-  /** Once per user per UTC day, whichever organization they were in. */
-  userActive: (userId: string, at: Date) => `user_active:${userId}:${at.toISOString().slice(0, 10)}`,
+  /** Once per user, organization and UTC day: a member active in two organizations counts in both. */
+  userActive: (userId: string, orgId: string | null, at: Date) =>
+    `user_active:${userId}:${orgId ?? "none"}:${at.toISOString().slice(0, 10)}`,
   /** Events reported by other services are namespaced by the reporting organization. */
   external: (orgId: string, key: string) => `ext:${orgId}:${key}`,
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkLimit, limitFor } from "./limits";
 
 const free = {
-  max_records: 500,
+  max_records_per_month: 500,
   max_storage_gb: 1,
   max_ai_tokens_per_month: 20000,
   max_api_calls_per_month: null,
@@ -37,6 +37,6 @@ describe("plan limits", () => {
   });
 
   it("treats a zero limit as closed", () => {
-    expect(checkLimit("record_created", 0, { max_records: 0 }, 1).status).toBe("exceeded");
+    expect(checkLimit("record_created", 0, { max_records_per_month: 0 }, 1).status).toBe("exceeded");
   });
 });

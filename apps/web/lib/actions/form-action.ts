@@ -54,6 +54,38 @@ function toFormState(error: unknown): FormState {
   return { status: "error", message: "Something went wrong on our side. Try again in a moment." };
 }
 
+/** Runs a form action's steps: refuse unstorable text, parse, authorize, run, map errors. */
+function formAction<S extends z.ZodType, C>(
+  schema: S,
+  authorize: (input: z.output<S>) => Promise<C>,
+  handler: (input: z.output<S>, ctx: C) => Promise<FormState | void>,
+): FormActionFn {
+  return async (_prev, formData) => {
+    try {
+      const unsafe = unsafeFormInput(formData);
+      if (unsafe) return unsafe;
+      const parsed = schema.safeParse(formDataToObject(formData));
+      if (!parsed.success) return formErrorFromZod(parsed.error);
+      const ctx = await authorize(parsed.data);
+      return (await handler(parsed.data, ctx)) ?? { status: "success", message: "Done." };
+    } catch (error) {
+      return toFormState(error);
+    }
+  };
+}
+
+/** For forms anyone may send (sign-in, sign-up): the same parsing and error mapping, no session. */
+export function publicAction<S extends z.ZodType>(
+  schema: S,
+  handler: (input: z.output<S>) => Promise<FormState | void>,
+): FormActionFn {
+  return formAction(
+    schema,
+    async () => undefined,
+    (input) => handler(input),
+  );
+}
+
 /**
  * The one wrapper for form server actions: parses the form with zod, checks the caller is signed
  * in, and turns AppErrors into a message under the form. Handler bodies are only their business.
@@ -62,18 +94,7 @@ export function authedAction<S extends z.ZodType>(
   schema: S,
   handler: (input: z.output<S>, ctx: AuthContext) => Promise<FormState | void>,
 ): FormActionFn {
-  return async (_prev, formData) => {
-    try {
-      const unsafe = unsafeFormInput(formData);
-      if (unsafe) return unsafe;
-      const parsed = schema.safeParse(formDataToObject(formData));
-      if (!parsed.success) return formErrorFromZod(parsed.error);
-      const ctx = await requireAuth();
-      return (await handler(parsed.data, ctx)) ?? { status: "success", message: "Done." };
-    } catch (error) {
-      return toFormState(error);
-    }
-  };
+  return formAction(schema, () => requireAuth(), handler);
 }
 
 /** Like authedAction, for input that names an organization (`orgId`): requires one of `roles` there. */
@@ -82,16 +103,5 @@ export function orgAction<S extends z.ZodType<{ orgId: string }>>(
   roles: readonly OrgRole[],
   handler: (input: z.output<S>, ctx: OrgContext) => Promise<FormState | void>,
 ): FormActionFn {
-  return async (_prev, formData) => {
-    try {
-      const unsafe = unsafeFormInput(formData);
-      if (unsafe) return unsafe;
-      const parsed = schema.safeParse(formDataToObject(formData));
-      if (!parsed.success) return formErrorFromZod(parsed.error);
-      const ctx = await requireOrgRole(parsed.data.orgId, roles);
-      return (await handler(parsed.data, ctx)) ?? { status: "success", message: "Done." };
-    } catch (error) {
-      return toFormState(error);
-    }
-  };
+  return formAction(schema, (input) => requireOrgRole(input.orgId, roles), handler);
 }

@@ -2,7 +2,6 @@ import "server-only";
 
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
-import type { ServerSupabaseClient } from "@/lib/supabase/server";
 import { assertWithinLimit } from "@/lib/usage/limits";
 
 import { AI_NOT_CONFIGURED_MESSAGE, chatCompletion, getAiConfig } from "./provider";
@@ -52,17 +51,5 @@ export async function summarizeRecord(params: SummarizeParams) {
     .single();
   // The insert records the ai_tokens_used event in its own transaction (a database trigger).
   if (error) throw new Error(`Could not save the AI request: ${error.message}`);
-  return data;
-}
-
-/** A record's latest summaries, newest first (RLS: members of its organization). */
-export async function listRecentSummaries(client: ServerSupabaseClient, recordId: string, limit = 3) {
-  const { data, error } = await client
-    .from("ai_requests")
-    .select("id, summary, model, total_tokens, created_at")
-    .eq("record_id", recordId)
-    .order("created_at", { ascending: false })
-    .limit(limit);
-  if (error) throw new Error(`Could not load summaries: ${error.message}`);
   return data;
 }

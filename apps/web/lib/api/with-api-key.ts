@@ -9,7 +9,7 @@ import { bearerToken, hashApiKey } from "@/lib/api-keys/keys";
 import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 import { databaseError } from "@/lib/supabase/errors";
-import { recordApiCallStatus } from "@/lib/usage/server";
+import { recordApiCallStatus } from "@/lib/usage/logging";
 
 import { errorResponse } from "./responses";
 

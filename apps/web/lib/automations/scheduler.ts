@@ -6,7 +6,7 @@ import type { Database } from "@/lib/supabase/database.types";
 import { isAppError } from "@/lib/errors";
 
 import { nextCronRun } from "./cron";
-import { runAutomation } from "./queries";
+import { runAutomation } from "./mutations";
 
 type Client = SupabaseClient<Database>;
 

@@ -2,8 +2,6 @@ import "server-only";
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import type { OrgRole } from "@/lib/auth/server";
-import { AppError } from "@/lib/errors";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 import type { Database } from "@/lib/supabase/database.types";
 
@@ -29,45 +27,6 @@ export async function listMembers(client: Client, orgId: string) {
   }));
 }
 
-/** Maps the RPCs' SQLSTATEs to user-facing errors; their messages are written for people. */
-function rpcError(error: { code: string; message: string }): AppError | Error {
-  if (error.code === "42501") return new AppError("forbidden", error.message);
-  if (error.code === "23514") return new AppError("conflict", error.message);
-  if (error.code === "P0002") return new AppError("not_found", error.message);
-  if (error.code === "22023") return new AppError("bad_request", error.message);
-  if (error.code === "23505") return new AppError("conflict", "That person is already a member.");
-  return new Error(error.message);
-}
-
-/**
- * Membership and plan writes go through service-role RPCs that re-check the rules in one
- * transaction (see the tenancy migration); `actor` is the signed-in user the app authenticated.
- */
-export async function createOrganization(params: { name: string; actor: string }) {
-  const { data, error } = await createAdminSupabaseClient().rpc("create_organization", {
-    p_name: params.name,
-    p_owner: params.actor,
-  });
-  if (error) throw rpcError(error);
-  return data;
-}
-
-export async function setMembership(params: {
-  orgId: string;
-  userId: string;
-  role: OrgRole | null;
-  actor: string;
-}) {
-  const { error } = await createAdminSupabaseClient().rpc("set_membership", {
-    p_org_id: params.orgId,
-    p_user_id: params.userId,
-    // The generated type marks the argument non-null; null means "remove".
-    p_role: params.role as OrgRole,
-    p_actor: params.actor,
-  });
-  if (error) throw rpcError(error);
-}
-
 export async function findUserIdByEmail(email: string): Promise<string | null> {
   const { data, error } = await createAdminSupabaseClient()
     .from("profiles")
@@ -76,15 +35,6 @@ export async function findUserIdByEmail(email: string): Promise<string | null> {
     .maybeSingle();
   if (error) throw new Error(`Could not look the user up: ${error.message}`);
   return data?.id ?? null;
-}
-
-export async function changePlan(params: { orgId: string; planId: string; actor: string }) {
-  const { error } = await createAdminSupabaseClient().rpc("change_org_plan", {
-    p_org_id: params.orgId,
-    p_plan_id: params.planId,
-    p_actor: params.actor,
-  });
-  if (error) throw rpcError(error);
 }
 
 export async function listPlans(client: Client) {

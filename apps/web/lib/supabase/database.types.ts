@@ -639,6 +639,7 @@ export type Database = {
       }
       usage_aggregations: {
         Row: {
+          dimension: string
           event_count: number
           id: number
           metric_type: string
@@ -651,6 +652,7 @@ export type Database = {
           user_id: string
         }
         Insert: {
+          dimension?: string
           event_count: number
           id?: never
           metric_type: string
@@ -663,6 +665,7 @@ export type Database = {
           user_id: string
         }
         Update: {
+          dimension?: string
           event_count?: number
           id?: never
           metric_type?: string
@@ -744,6 +747,7 @@ export type Database = {
       }
       usage_metrics: {
         Row: {
+          dimension_fields: string[]
           external: boolean
           kind: string
           label: string
@@ -753,6 +757,7 @@ export type Database = {
           unit: string
         }
         Insert: {
+          dimension_fields?: string[]
           external?: boolean
           kind: string
           label: string
@@ -762,6 +767,7 @@ export type Database = {
           unit: string
         }
         Update: {
+          dimension_fields?: string[]
           external?: boolean
           kind?: string
           label?: string
@@ -771,6 +777,63 @@ export type Database = {
           unit?: string
         }
         Relationships: []
+      }
+      usage_notifications: {
+        Row: {
+          created_at: string
+          dismissed_at: string | null
+          dismissed_by: string | null
+          id: number
+          limit_value: number
+          metric: string
+          org_id: string
+          period_end: string
+          period_start: string
+          threshold: number
+          used: number
+        }
+        Insert: {
+          created_at?: string
+          dismissed_at?: string | null
+          dismissed_by?: string | null
+          id?: never
+          limit_value: number
+          metric: string
+          org_id: string
+          period_end: string
+          period_start: string
+          threshold: number
+          used: number
+        }
+        Update: {
+          created_at?: string
+          dismissed_at?: string | null
+          dismissed_by?: string | null
+          id?: never
+          limit_value?: number
+          metric?: string
+          org_id?: string
+          period_end?: string
+          period_start?: string
+          threshold?: number
+          used?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "usage_notifications_metric_fkey"
+            columns: ["metric"]
+            isOneToOne: false
+            referencedRelation: "usage_metrics"
+            referencedColumns: ["metric"]
+          },
+          {
+            foreignKeyName: "usage_notifications_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
       }
     }
     Views: {
@@ -820,6 +883,7 @@ export type Database = {
         Returns: string[]
       }
       record_api_call_statuses: { Args: { p_rows: Json }; Returns: undefined }
+      record_usage_alerts: { Args: Record<PropertyKey, never>; Returns: number }
       run_automation: {
         Args: {
           p_actor: string
@@ -857,6 +921,36 @@ export type Database = {
           p_user_id: string
         }
         Returns: undefined
+      }
+      usage_breakdown: {
+        Args: {
+          p_by: string
+          p_end: string
+          p_org_id: string
+          p_start: string
+          p_user_id: string
+        }
+        Returns: {
+          event_count: number
+          key: string
+          metric_type: string
+          total_quantity: number
+        }[]
+      }
+      usage_series: {
+        Args: {
+          p_bucket: string
+          p_end: string
+          p_org_id: string
+          p_start: string
+          p_user_id: string
+        }
+        Returns: {
+          bucket_start: string
+          event_count: number
+          metric_type: string
+          total_quantity: number
+        }[]
       }
       usage_totals: {
         Args: {

@@ -19,6 +19,8 @@ export interface ErrorMessages {
   forbidden?: string;
   notFound?: string;
   conflict?: string;
+  /** A foreign key naming a row that does not exist (or is not the caller's): a 404 with this message. */
+  missingReference?: string;
 }
 
 function limitDetails(details: string | null | undefined) {
@@ -48,6 +50,9 @@ export function appErrorFromDatabase(error: DatabaseError, messages: ErrorMessag
     case "PGRST116":
       return new AppError("not_found", messages.notFound ?? error.message);
     case "23503":
+      return messages.missingReference
+        ? new AppError("not_found", messages.missingReference)
+        : new AppError("conflict", messages.conflict ?? error.message);
     case "23505":
       return new AppError("conflict", messages.conflict ?? error.message);
     case "22023":

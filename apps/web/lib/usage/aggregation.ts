@@ -10,10 +10,9 @@ import {
 } from "@repo/usage";
 
 import { revalidateTag } from "next/cache";
+import { z } from "zod";
 
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
-
-import { triggerUsageAggregation, type AggregationResult } from "./server";
 
 /** Dashboards tag their cached roll-up reads with this; a finished run invalidates it. */
 export const USAGE_ROLLUPS_TAG = "usage-rollups";
@@ -69,25 +68,38 @@ export function planAggregation(state: AggregationState, now: Date): Aggregation
   return { daily, monthly };
 }
 
+/** The first event ever stored: only needed before the first roll-up (it reads the whole table). */
+async function readEarliestEvent(): Promise<Date | null> {
+  const { data, error } = await createAdminSupabaseClient()
+    .from("usage_events")
+    .select("created_at")
+    .order("created_at")
+    .limit(1)
+    .maybeSingle();
+  if (error) throw new Error(`Could not read the aggregation state: ${error.message}`);
+  return data?.created_at ? new Date(data.created_at) : null;
+}
+
 async function readState(): Promise<AggregationState> {
   const admin = createAdminSupabaseClient();
-  const [state, earliest, dirtyDays, dirtyMonths] = await Promise.all([
+  const [state, dirtyDays, dirtyMonths] = await Promise.all([
     admin.from("usage_aggregation_state").select("period_type, rolled_through"),
-    admin.from("usage_events").select("created_at").order("created_at").limit(1).maybeSingle(),
     admin.from("usage_dirty_days").select("day").order("day").limit(10_000),
     admin.from("usage_dirty_months").select("month").order("month"),
   ]);
-  for (const result of [state, earliest, dirtyDays, dirtyMonths]) {
+  for (const result of [state, dirtyDays, dirtyMonths]) {
     if (result.error) throw new Error(`Could not read the aggregation state: ${result.error.message}`);
   }
   const mark = (type: string) => {
     const value = state.data?.find((row) => row.period_type === type)?.rolled_through;
     return value ? new Date(value) : null;
   };
+  const dailyRolledThrough = mark("daily");
+  const monthlyRolledThrough = mark("monthly");
   return {
-    dailyRolledThrough: mark("daily"),
-    monthlyRolledThrough: mark("monthly"),
-    earliestEvent: earliest.data?.created_at ? new Date(earliest.data.created_at) : null,
+    dailyRolledThrough,
+    monthlyRolledThrough,
+    earliestEvent: dailyRolledThrough && monthlyRolledThrough ? null : await readEarliestEvent(),
     dirtyDays: (dirtyDays.data ?? []).map((row) => new Date(`${row.day}T00:00:00Z`)),
     dirtyMonths: (dirtyMonths.data ?? []).map((row) => new Date(`${row.month}T00:00:00Z`)),
   };
@@ -118,13 +130,28 @@ export async function runScheduledAggregation(now: Date = new Date()) {
 
   for (const range of planAggregation(await readState(), now).daily) await run("daily", range);
   for (const range of planAggregation(await readState(), now).monthly) await run("monthly", range);
+  const alerts = await recordUsageAlerts();
 
   return {
     runs: results,
     failures,
+    alerts,
     rowsUpserted: results.reduce((sum, r) => sum + r.rows_upserted, 0),
     rowsDeleted: results.reduce((sum, r) => sum + r.rows_deleted, 0),
   };
+}
+
+/**
+ * Records the limit alerts (80% and 100% of a limit, once per organization, metric and billing
+ * period) that usage no gate saw has reached: active users, reported AI tokens, a lowered limit.
+ */
+async function recordUsageAlerts(): Promise<number> {
+  const { data, error } = await createAdminSupabaseClient().rpc("record_usage_alerts");
+  if (error) {
+    console.error("[usage] could not record limit alerts:", error.message);
+    return 0;
+  }
+  return data;
 }
 
 async function recordFailedRun(periodType: PeriodType, range: DateRange, error: string) {
@@ -140,3 +167,29 @@ async function recordFailedRun(periodType: PeriodType, range: DateRange, error: 
     });
   if (insertError) console.error("[usage] could not record a failed aggregation run:", insertError.message);
 }
+
+/** Rolls up every whole period of `periodType` intersecting [startDate, endDate) now. */
+export async function triggerUsageAggregation(params: {
+  periodType: PeriodType;
+  startDate: Date;
+  endDate: Date;
+}) {
+  const { data, error } = await createAdminSupabaseClient().rpc("aggregate_usage", {
+    p_period_type: params.periodType,
+    p_period_start: params.startDate.toISOString(),
+    p_period_end: params.endDate.toISOString(),
+  });
+  if (error) throw new Error(`Aggregation failed: ${error.message}`);
+  return aggregationResultSchema.parse(data);
+}
+
+const aggregationResultSchema = z.object({
+  period_type: z.enum(["daily", "monthly"]),
+  period_start: z.string(),
+  period_end: z.string(),
+  rows_upserted: z.number(),
+  rows_deleted: z.number(),
+  duration_ms: z.number(),
+});
+
+export type AggregationResult = z.infer<typeof aggregationResultSchema>;

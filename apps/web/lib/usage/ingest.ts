@@ -12,7 +12,7 @@ import { z } from "zod";
 
 import type { ApiKeyContext } from "@/lib/api/with-api-key";
 import { safeJsonCheck, safeTextCheck } from "@/lib/validation/text";
-import { insertUsageEvents } from "./server";
+import { insertUsageEvents } from "./logging";
 
 /** Limits of POST /api/v1/usage/events. */
 export const INGEST_MAX_EVENTS = 1000;

@@ -2,21 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 
-import { requireAuth } from "@/lib/auth/server";
+import { authedAction } from "@/lib/actions/form-action";
 import { profileSchema } from "@/lib/auth/schemas";
-import { formErrorFromZod, type FormState } from "@/lib/forms";
+import { updateOwnProfile } from "@/lib/profiles/mutations";
 
-export async function updateProfileAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const { user, supabase } = await requireAuth();
-  const parsed = profileSchema.safeParse({ displayName: formData.get("displayName") });
-  if (!parsed.success) return formErrorFromZod(parsed.error);
-
-  const { error } = await supabase
-    .from("profiles")
-    .update({ display_name: parsed.data.displayName })
-    .eq("id", user.id);
-  if (error) return { status: "error", message: `Could not save your profile: ${error.message}` };
-
+export const updateProfileAction = authedAction(profileSchema, async (input, ctx) => {
+  await updateOwnProfile(ctx.supabase, ctx.user.id, input.displayName);
   revalidatePath("/[locale]", "layout");
   return { status: "success", message: "Profile saved." };
-}
+});

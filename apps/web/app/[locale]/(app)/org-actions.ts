@@ -2,19 +2,17 @@
 
 import { revalidatePath } from "next/cache";
 
-import { requireAuth } from "@/lib/auth/server";
+import { authedAction } from "@/lib/actions/form-action";
+import { AppError } from "@/lib/errors";
 import { listMyOrganizations, rememberCurrentOrg } from "@/lib/orgs/current";
 import { switchOrgSchema } from "@/lib/orgs/schemas";
 
 /** Switches the header's organization; only organizations the user belongs to are accepted. */
-export async function switchOrgAction(orgId: string): Promise<{ ok: boolean; message?: string }> {
-  const parsed = switchOrgSchema.safeParse({ orgId });
-  if (!parsed.success) return { ok: false, message: "That is not a valid organization." };
-  const ctx = await requireAuth();
+export const switchOrgAction = authedAction(switchOrgSchema, async (input, ctx) => {
   const orgs = await listMyOrganizations(ctx);
-  if (!orgs.some((org) => org.id === parsed.data.orgId))
-    return { ok: false, message: "You are not a member of that organization." };
-  await rememberCurrentOrg(parsed.data.orgId);
+  if (!orgs.some((org) => org.id === input.orgId))
+    throw new AppError("forbidden", "You are not a member of that organization.");
+  await rememberCurrentOrg(input.orgId);
   revalidatePath("/[locale]", "layout");
-  return { ok: true };
-}
+  return { status: "success", message: "Switched." };
+});

@@ -5,14 +5,14 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { orgAction } from "@/lib/actions/form-action";
+import { getAutomation } from "@/lib/automations/queries";
 import {
   createAutomation,
   createSchedule,
   deleteAutomation,
   deleteSchedule,
-  getAutomation,
   runAutomation,
-} from "@/lib/automations/queries";
+} from "@/lib/automations/mutations";
 import {
   automationIdSchema,
   createAutomationSchema,

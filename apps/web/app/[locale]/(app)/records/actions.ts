@@ -6,9 +6,11 @@ import { z } from "zod";
 
 import { orgAction } from "@/lib/actions/form-action";
 import { locales } from "@/lib/i18n/config";
-import { deleteRecordFile, listRecordFiles } from "@/lib/files/queries";
+import { listRecordFiles } from "@/lib/files/queries";
+import { deleteRecordFile } from "@/lib/files/mutations";
 import { AppError } from "@/lib/errors";
-import { createRecord, deleteRecord, getRecord } from "@/lib/records/queries";
+import { getRecord } from "@/lib/records/queries";
+import { createRecord, deleteRecord } from "@/lib/records/mutations";
 import { commaSeparatedTags, createRecordSchema, uuidSchema } from "@/lib/records/schemas";
 
 const createRecordFormSchema = createRecordSchema.extend({

@@ -2,7 +2,8 @@ import { NextResponse } from "next/server";
 
 import { readJsonBody, validationError } from "@/lib/api/responses";
 import { withApiKey } from "@/lib/api/with-api-key";
-import { createRecord, listRecords } from "@/lib/records/queries";
+import { listRecords } from "@/lib/records/queries";
+import { createRecord } from "@/lib/records/mutations";
 import { createRecordSchema, listRecordsQuerySchema } from "@/lib/records/schemas";
 
 /** GET /api/v1/records?limit=&offset=&tag=&include_archived= — the key's organization's records. */

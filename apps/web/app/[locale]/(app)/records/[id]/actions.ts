@@ -3,11 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
-import { summarizeRecord } from "@/lib/ai/summarize";
+import { summarizeRecord } from "@/lib/ai/mutations";
 import { orgAction } from "@/lib/actions/form-action";
 import type { OrgContext } from "@/lib/auth/server";
 import { AppError } from "@/lib/errors";
-import { deleteRecordFile, prepareRecordFileUpload } from "@/lib/files/queries";
+import { deleteRecordFile, prepareRecordFileUpload } from "@/lib/files/mutations";
 import { prepareUploadSchema } from "@/lib/files/schemas";
 import { getRecord } from "@/lib/records/queries";
 import { uuidSchema } from "@/lib/records/schemas";

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { orgAction } from "@/lib/actions/form-action";
-import { createApiKey, revokeApiKey } from "@/lib/api-keys/queries";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/mutations";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/api-keys/schemas";
 
 export const createApiKeyAction = orgAction(createApiKeySchema, ["owner", "admin"], async (input, ctx) => {

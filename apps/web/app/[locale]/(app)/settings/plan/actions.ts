@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { orgAction } from "@/lib/actions/form-action";
-import { changePlan } from "@/lib/orgs/queries";
+import { changePlan } from "@/lib/orgs/mutations";
 import { changePlanSchema } from "@/lib/orgs/schemas";
 
 export const changePlanAction = orgAction(changePlanSchema, ["owner"], async (input, ctx) => {

@@ -5,7 +5,8 @@ import { revalidatePath } from "next/cache";
 import { authedAction, orgAction } from "@/lib/actions/form-action";
 import { AppError } from "@/lib/errors";
 import { rememberCurrentOrg } from "@/lib/orgs/current";
-import { createOrganization, findUserIdByEmail, setMembership } from "@/lib/orgs/queries";
+import { findUserIdByEmail } from "@/lib/orgs/queries";
+import { createOrganization, setMembership } from "@/lib/orgs/mutations";
 import { addMemberSchema, changeRoleSchema, createOrgSchema, removeMemberSchema } from "@/lib/orgs/schemas";
 
 export const createOrgAction = authedAction(createOrgSchema, async (input, ctx) => {

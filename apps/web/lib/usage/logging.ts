@@ -4,26 +4,23 @@ import { randomUUID } from "node:crypto";
 
 import {
   drainOnShutdown,
-  EVENT_TYPES,
   UsageQueue,
   usageEventInputSchema,
-  type EventType,
-  type PeriodType,
+  usageKeys,
   type Sink,
   type UsageEvent,
   type UsageEventInput,
-  usageKeys,
 } from "@repo/usage";
 import { after } from "next/server";
-import { z } from "zod";
 
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 import type { Json } from "@/lib/supabase/database.types";
 
 /**
- * The one module the app imports for usage: logUsage() to record, and the read queries.
- * DESIGN.md section 4: logging returns at once, never throws or rejects, and never makes the
- * user's action wait or fail.
+ * Writing usage that the database does not record itself: logUsage() and its queue (active users
+ * today, and any metric a later feature logs from the app), the statuses of admitted API calls, and
+ * the batch writer the ingestion API shares. Logging returns at once, never throws or rejects, and
+ * never makes the user's action wait or fail.
  */
 
 export type LogUsageParams = UsageEventInput;
@@ -214,171 +211,19 @@ export function usageQueueStats() {
   return { ...state().queue.stats(), invalid: state().invalid };
 }
 
-export interface UsageScope {
-  orgId?: string | null;
-  userId?: string | null;
-}
-
-export interface UsageRange {
-  start: Date;
-  end: Date;
-}
-
-export type UsageTotals = Record<EventType, { total: number; count: number }>;
-
-export interface CurrentUsage {
-  totals: UsageTotals;
-  /** Roll-ups cover everything before this instant; later events are read raw. */
-  rolledThrough: Date | null;
-  /** When an aggregation run last finished. */
-  refreshedAt: Date | null;
-  /** The totals are exact as of this instant (the read). */
-  dataAsOf: Date;
-}
-
-function emptyTotals(): UsageTotals {
-  return Object.fromEntries(EVENT_TYPES.map((type) => [type, { total: 0, count: 0 }])) as UsageTotals;
-}
-
-/**
- * Exact totals per metric for a scope and range: roll-ups for closed periods plus raw events since
- * the aggregation watermark (and on days that received late events), in one query. Counters sum,
- * user_active counts distinct users, storage_used is the gauge at the range's end. Read with the
- * service role: callers decide who may see which scope.
- */
-export async function getCurrentUsage(scope: UsageScope, range: UsageRange): Promise<CurrentUsage> {
-  const dataAsOf = new Date();
-  const { data, error } = await createAdminSupabaseClient().rpc("usage_totals", {
-    // null means "any": the generated types cannot express a nullable argument
-    p_org_id: (scope.orgId ?? null) as string,
-    p_user_id: (scope.userId ?? null) as string,
-    p_start: range.start.toISOString(),
-    p_end: range.end.toISOString(),
-  });
-  if (error) throw new Error(`Could not read usage: ${error.message}`);
-
-  const totals = emptyTotals();
-  let rolledThrough: Date | null = null;
-  let refreshedAt: Date | null = null;
-  for (const row of data) {
-    if ((EVENT_TYPES as readonly string[]).includes(row.metric_type)) {
-      totals[row.metric_type as EventType] = {
-        total: Number(row.total_quantity),
-        count: Number(row.event_count),
-      };
-    }
-    rolledThrough = row.rolled_through ? new Date(row.rolled_through) : null;
-    refreshedAt = row.refreshed_at ? new Date(row.refreshed_at) : null;
-  }
-  if (data.length === 0) {
-    const state = await readAggregationState();
-    rolledThrough = state.rolledThrough;
-    refreshedAt = state.refreshedAt;
-  }
-  return { totals, rolledThrough, refreshedAt, dataAsOf };
-}
-
-export interface UsageSummaryParams {
-  orgId?: string | null;
-  userId?: string | null;
-  startDate: Date;
-  endDate: Date;
-}
-
-/** Totals per metric for an org and/or a user in [startDate, endDate) (see getCurrentUsage). */
-export async function getUsageSummary(params: UsageSummaryParams): Promise<UsageTotals> {
-  const usage = await getCurrentUsage(
-    { orgId: params.orgId, userId: params.userId },
-    { start: params.startDate, end: params.endDate },
-  );
-  return usage.totals;
-}
-
-export interface AggregatedUsageParams extends UsageScope {
-  periodType: PeriodType;
-  startDate: Date;
-  endDate: Date;
-  metrics?: EventType[];
-}
-
-/** Roll-up rows of closed periods in [startDate, endDate), oldest first (for trend charts). */
-export async function getAggregatedUsage(params: AggregatedUsageParams) {
-  let query = createAdminSupabaseClient()
-    .from("usage_aggregations")
-    .select(
-      "period_type, period_start, period_end, org_id, user_id, metric_type, total_quantity, event_count, updated_at",
-    )
-    .eq("period_type", params.periodType)
-    .gte("period_start", params.startDate.toISOString())
-    .lt("period_start", params.endDate.toISOString())
-    .order("period_start");
-  if (params.orgId) query = query.eq("org_id", params.orgId);
-  if (params.userId) query = query.eq("user_id", params.userId);
-  if (params.metrics) query = query.in("metric_type", params.metrics);
-  const { data, error } = await query;
-  if (error) throw new Error(`Could not read roll-ups: ${error.message}`);
-  return data;
-}
-
-/** Rolls up every whole period of `periodType` intersecting [startDate, endDate) now. */
-export async function triggerUsageAggregation(params: {
-  periodType: PeriodType;
-  startDate: Date;
-  endDate: Date;
-}) {
-  const { data, error } = await createAdminSupabaseClient().rpc("aggregate_usage", {
-    p_period_type: params.periodType,
-    p_period_start: params.startDate.toISOString(),
-    p_period_end: params.endDate.toISOString(),
-  });
-  if (error) throw new Error(`Aggregation failed: ${error.message}`);
-  return aggregationResultSchema.parse(data);
-}
-
-const aggregationResultSchema = z.object({
-  period_type: z.enum(["daily", "monthly"]),
-  period_start: z.string(),
-  period_end: z.string(),
-  rows_upserted: z.number(),
-  rows_deleted: z.number(),
-  duration_ms: z.number(),
-});
-
-export type AggregationResult = z.infer<typeof aggregationResultSchema>;
-
-async function readAggregationState() {
-  const admin = createAdminSupabaseClient();
-  const [state, runs] = await Promise.all([
-    admin.from("usage_aggregation_state").select("rolled_through").eq("period_type", "daily").maybeSingle(),
-    admin
-      .from("usage_aggregation_runs")
-      .select("finished_at")
-      .eq("status", "succeeded")
-      .order("finished_at", { ascending: false })
-      .limit(1)
-      .maybeSingle(),
-  ]);
-  if (state.error) throw new Error(`Could not read the aggregation state: ${state.error.message}`);
-  if (runs.error) throw new Error(`Could not read aggregation runs: ${runs.error.message}`);
-  return {
-    rolledThrough: state.data?.rolled_through ? new Date(state.data.rolled_through) : null,
-    refreshedAt: runs.data?.finished_at ? new Date(runs.data.finished_at) : null,
-  };
-}
-
-// user_active is keyed per user and UTC day; remembering the keys already sent today saves a
-// queued event per page view (the unique key makes repeats harmless anyway).
+// user_active is keyed per user, organization and UTC day; remembering the keys already sent today
+// saves a queued event per page view (the unique key makes repeats harmless anyway).
 const activeKeysSent = new Set<string>();
 let activeKeysDay = "";
 
-/** Marks a user active today (once per UTC day), in the organization they are working in. */
+/** Marks a user active today in the organization they are working in (once per UTC day and org). */
 export function logUserActive(userId: string, orgId: string | null, now: Date = new Date()): void {
   const day = now.toISOString().slice(0, 10);
   if (day !== activeKeysDay) {
     activeKeysSent.clear();
     activeKeysDay = day;
   }
-  const key = usageKeys.userActive(userId, now);
+  const key = usageKeys.userActive(userId, orgId, now);
   if (activeKeysSent.has(key)) return;
   activeKeysSent.add(key);
   logUsage({
