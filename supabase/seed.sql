@@ -6,6 +6,12 @@
 -- demo-login: alice@acme.test / demo-password-1 (admin of Acme Corp)
 -- demo-login: bob@acme.test / demo-password-1 (member of Acme Corp)
 -- demo-login: grace@globex.test / demo-password-1 (owner of Globex)
+-- demo-login: erin@initech.test / demo-password-1 (owner of Initech)
+-- demo-login: frank@initech.test / demo-password-1 (member of Initech)
+--
+-- The organizations show every state of the usage dashboard: Acme Corp (Pro) well within its
+-- limits, Globex (Free) near its API-call limit this billing period, Initech (Free) past its
+-- AI-token limit, Stark Lab (Free, new) with no usage at all.
 
 ------------------------------------------------------------------------------------------------
 -- Users. Passwords are bcrypt hashes, as the auth server stores them. The platform-admin flag
@@ -30,6 +36,10 @@ from (values
   ('44444444-4444-4444-8444-444444444444', 'bob@acme.test', 'demo-password-1', 'Bob Stone',
    '{"provider": "email", "providers": ["email"]}'),
   ('55555555-5555-4555-8555-555555555555', 'grace@globex.test', 'demo-password-1', 'Grace Park',
+   '{"provider": "email", "providers": ["email"]}'),
+  ('66666666-6666-4666-8666-666666666666', 'erin@initech.test', 'demo-password-1', 'Erin Okafor',
+   '{"provider": "email", "providers": ["email"]}'),
+  ('77777777-7777-4777-8777-777777777777', 'frank@initech.test', 'demo-password-1', 'Frank Weber',
    '{"provider": "email", "providers": ["email"]}')
 ) as u(id, email, password, name, app_meta);
 
@@ -44,14 +54,20 @@ from auth.users u;
 ------------------------------------------------------------------------------------------------
 insert into public.organizations (id, name, created_by, created_at) values
   ('aaaaaaaa-0000-4000-8000-000000000001', 'Acme Corp', '11111111-1111-4111-8111-111111111111', now() - interval '110 days'),
-  ('bbbbbbbb-0000-4000-8000-000000000002', 'Globex', '55555555-5555-4555-8555-555555555555', now() - interval '100 days');
+  ('bbbbbbbb-0000-4000-8000-000000000002', 'Globex', '55555555-5555-4555-8555-555555555555', now() - interval '100 days'),
+  ('a1a1a1a1-0000-4000-8000-000000000003', 'Initech', '66666666-6666-4666-8666-666666666666', now() - interval '95 days'),
+  ('a1a1a1a1-0000-4000-8000-000000000004', 'Stark Lab', '11111111-1111-4111-8111-111111111111', now() - interval '2 days');
 
 insert into public.memberships (org_id, user_id, role) values
   ('aaaaaaaa-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'owner'),
   ('aaaaaaaa-0000-4000-8000-000000000001', '33333333-3333-4333-8333-333333333333', 'admin'),
   ('aaaaaaaa-0000-4000-8000-000000000001', '44444444-4444-4444-8444-444444444444', 'member'),
   ('bbbbbbbb-0000-4000-8000-000000000002', '55555555-5555-4555-8555-555555555555', 'owner'),
-  ('bbbbbbbb-0000-4000-8000-000000000002', '11111111-1111-4111-8111-111111111111', 'member');
+  ('bbbbbbbb-0000-4000-8000-000000000002', '11111111-1111-4111-8111-111111111111', 'member'),
+  ('a1a1a1a1-0000-4000-8000-000000000003', '66666666-6666-4666-8666-666666666666', 'owner'),
+  ('a1a1a1a1-0000-4000-8000-000000000003', '77777777-7777-4777-8777-777777777777', 'member'),
+  ('a1a1a1a1-0000-4000-8000-000000000003', '11111111-1111-4111-8111-111111111111', 'admin'),
+  ('a1a1a1a1-0000-4000-8000-000000000004', '11111111-1111-4111-8111-111111111111', 'owner');
 
 insert into public.org_subscriptions (org_id, plan_id, status, current_period_start, current_period_end) values
   ('aaaaaaaa-0000-4000-8000-000000000001', 'pro', 'active',
@@ -59,12 +75,20 @@ insert into public.org_subscriptions (org_id, plan_id, status, current_period_st
    (date_trunc('month', now() at time zone 'utc') + interval '1 month') at time zone 'utc'),
   ('bbbbbbbb-0000-4000-8000-000000000002', 'free', 'active',
    date_trunc('month', now() at time zone 'utc') at time zone 'utc',
+   (date_trunc('month', now() at time zone 'utc') + interval '1 month') at time zone 'utc'),
+  ('a1a1a1a1-0000-4000-8000-000000000003', 'free', 'active',
+   date_trunc('month', now() at time zone 'utc') at time zone 'utc',
+   (date_trunc('month', now() at time zone 'utc') + interval '1 month') at time zone 'utc'),
+  ('a1a1a1a1-0000-4000-8000-000000000004', 'free', 'active',
+   date_trunc('month', now() at time zone 'utc') at time zone 'utc',
    (date_trunc('month', now() at time zone 'utc') + interval '1 month') at time zone 'utc');
 
 insert into public.subscription_changes (org_id, from_plan_id, to_plan_id, changed_by, changed_at) values
   ('aaaaaaaa-0000-4000-8000-000000000001', null, 'free', '11111111-1111-4111-8111-111111111111', now() - interval '110 days'),
   ('aaaaaaaa-0000-4000-8000-000000000001', 'free', 'pro', '11111111-1111-4111-8111-111111111111', now() - interval '80 days'),
-  ('bbbbbbbb-0000-4000-8000-000000000002', null, 'free', '55555555-5555-4555-8555-555555555555', now() - interval '100 days');
+  ('bbbbbbbb-0000-4000-8000-000000000002', null, 'free', '55555555-5555-4555-8555-555555555555', now() - interval '100 days'),
+  ('a1a1a1a1-0000-4000-8000-000000000003', null, 'free', '66666666-6666-4666-8666-666666666666', now() - interval '95 days'),
+  ('a1a1a1a1-0000-4000-8000-000000000004', null, 'free', '11111111-1111-4111-8111-111111111111', now() - interval '2 days');
 
 ------------------------------------------------------------------------------------------------
 -- Records, spread over the last 90 days.
@@ -152,7 +176,10 @@ insert into seed_traffic values
    array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
          '44444444-4444-4444-8444-444444444444']::uuid[]),
   ('bbbbbbbb-0000-4000-8000-000000000002', 0.3,
-   array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[]);
+   array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[]),
+  ('a1a1a1a1-0000-4000-8000-000000000003', 0.5,
+   array['66666666-6666-4666-8666-666666666666', '77777777-7777-4777-8777-777777777777',
+         '11111111-1111-4111-8111-111111111111']::uuid[]);
 
 with days as (
   select o.org_id, o.scale, o.members, d::date as day,
@@ -167,8 +194,10 @@ api as (
 )
 insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
 select a.members[1 + (a.g % cardinality(a.members))], a.org_id, 'api_call', 1,
-       jsonb_build_object('route', '/api/v1/records', 'method', case when a.g % 4 = 0 then 'POST' else 'GET' end,
-                          'status', case when a.g % 23 = 0 then 400 when a.g % 4 = 0 then 201 else 200 end),
+       jsonb_build_object('route', case when a.g % 5 = 0 then '/api/v1/usage/events' else '/api/v1/records' end,
+                          'method', case when a.g % 5 = 0 or a.g % 4 = 0 then 'POST' else 'GET' end,
+                          'status', case when a.g % 37 = 0 then 429 when a.g % 23 = 0 then 400 when a.g % 4 = 0 then 201
+                                         else 200 end),
        a.day + interval '8 hours' + ((a.g * 7) % 720) * interval '1 minute',
        'seed:api_call:' || a.org_id || ':' || a.day || ':' || a.g
 from api a;
@@ -184,7 +213,8 @@ from days d
 cross join lateral (
   values
     (d.members[1], d.org_id, 'ai_tokens_used', round(d.scale * d.weight * (800 + random() * 2400)),
-     jsonb_build_object('model', 'gpt-4o-mini', 'prompt_tokens', 600, 'completion_tokens', 200),
+     jsonb_build_object('model', (array['gpt-4o-mini', 'gpt-4.1', 'llama-3.1-70b'])[1 + extract(doy from d.day)::int % 3],
+                        'prompt_tokens', 600, 'completion_tokens', 200),
      d.day + interval '10 hours', 'seed:ai:' || d.org_id || ':' || d.day),
     (d.members[cardinality(d.members)], d.org_id, 'schedule_executed', 1,
      jsonb_build_object('schedule_id', 'ffffffff-0000-4000-8000-000000000001'),
@@ -204,6 +234,51 @@ select m.user_id, m.org_id, 'user_active', 1, jsonb_build_object('date', d::date
        d + interval '9 hours', 'user_active:' || m.user_id || ':' || m.org_id || ':' || d::date
 from public.memberships m
 join public.organizations o on o.id = m.org_id and not o.is_personal
+  and o.id <> 'a1a1a1a1-0000-4000-8000-000000000004' -- Stark Lab is new: no history
 cross join generate_series(current_date - 89, current_date - 1, interval '1 day') as d
 where extract(isodow from d) < 6 and random() < 0.8
 on conflict (idempotency_key) do nothing;
+
+------------------------------------------------------------------------------------------------
+-- This billing period: Globex near its API-call limit (870 of 1,000), Initech past its AI-token
+-- limit (24,300 of 20,000), Acme busy but far from its Pro limits. The events are spread between
+-- the period's start and now, as if they had happened.
+------------------------------------------------------------------------------------------------
+with period as (
+  select date_trunc('month', now() at time zone 'utc') at time zone 'utc' as start,
+         greatest(now() - date_trunc('month', now() at time zone 'utc') at time zone 'utc', interval '1 second') as elapsed
+)
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select e.user_id, e.org_id, e.event_type, e.quantity, e.event_data,
+       p.start + e.at * p.elapsed, e.idempotency_key
+from period p
+cross join lateral (
+  select (array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[])[1 + g % 2] as user_id,
+         'bbbbbbbb-0000-4000-8000-000000000002'::uuid as org_id, 'api_call' as event_type, 1 as quantity,
+         jsonb_build_object('route', case when g % 4 = 0 then '/api/v1/usage/events' else '/api/v1/records' end,
+                            'method', case when g % 3 = 0 then 'POST' else 'GET' end,
+                            'status', case when g % 29 = 0 then 400 when g % 3 = 0 then 201 else 200 end) as event_data,
+         g / 871.0 as at, 'seed:period:globex:' || g as idempotency_key
+  from generate_series(1, 870) g
+  union all
+  select (array['66666666-6666-4666-8666-666666666666', '77777777-7777-4777-8777-777777777777',
+                '11111111-1111-4111-8111-111111111111']::uuid[])[1 + g % 3],
+         'a1a1a1a1-0000-4000-8000-000000000003'::uuid, 'ai_tokens_used', 900,
+         jsonb_build_object('model', (array['gpt-4.1', 'gpt-4o-mini'])[1 + g % 2], 'prompt_tokens', 700, 'completion_tokens', 200),
+         g / 28.0, 'seed:period:initech:' || g
+  from generate_series(1, 27) g
+  union all
+  select (array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
+                '44444444-4444-4444-8444-444444444444']::uuid[])[1 + g % 3],
+         'aaaaaaaa-0000-4000-8000-000000000001'::uuid, 'api_call', 1,
+         jsonb_build_object('route', '/api/v1/records', 'method', 'GET', 'status', 200),
+         g / 121.0, 'seed:period:acme:' || g
+  from generate_series(1, 120) g
+) e;
+
+-- Roll the past up, as the nightly cron would have, and record the limit alerts it would have.
+select public.aggregate_usage('daily', (current_date - 95)::timestamp at time zone 'utc', current_date::timestamp at time zone 'utc');
+select public.aggregate_usage('monthly', date_trunc('month', (current_date - 95)::timestamp) at time zone 'utc',
+                              date_trunc('month', current_date::timestamp) at time zone 'utc');
+select public.record_usage_alerts();
+

@@ -171,6 +171,8 @@ returns table (at timestamptz, metric_type text, user_id uuid, dimension text, t
 language plpgsql
 stable
 set search_path = ''
+-- Each branch reads a few index ranges; starting parallel workers would cost more than the read.
+set max_parallel_workers_per_gather = 0
 as $$
 declare
   v_daily_mark timestamptz;

@@ -66,3 +66,51 @@ export function formatBytes(bytes: number, locale: Locale = defaultLocale): stri
     Math.abs(value) < 10 ? oneDecimal(locale).format(value) : integer(locale).format(Math.round(value));
   return `${number} ${units[unit]}`;
 }
+
+const day = cached(
+  (locale) => new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }),
+);
+const dayWithYear = cached(
+  (locale) =>
+    new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
+);
+const monthYear = cached(
+  (locale) => new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" }),
+);
+const percent = cached(
+  (locale) => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }),
+);
+const signedPercent = cached(
+  (locale) =>
+    new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0, signDisplay: "exceptZero" }),
+);
+const relative = cached((locale) => new Intl.RelativeTimeFormat(locale, { numeric: "auto" }));
+
+/** A UTC day, short: "1 Jan" / "1. Jan."; with the year when asked. */
+export function formatDay(value: string | Date, locale: Locale = defaultLocale, withYear = false): string {
+  return (withYear ? dayWithYear : day)(locale).format(new Date(value));
+}
+
+/** A UTC month: "Dec 2026". */
+export function formatMonth(value: string | Date, locale: Locale = defaultLocale): string {
+  return monthYear(locale).format(new Date(value));
+}
+
+/** 0.8 → "80%"; with `signed`, "+25%" / "−10%". */
+export function formatPercent(ratio: number, locale: Locale = defaultLocale, signed = false): string {
+  return (signed ? signedPercent : percent)(locale).format(ratio);
+}
+
+/** How long ago `value` was, from `now`: "5 minutes ago", "vor 2 Stunden". */
+export function formatRelative(value: string | Date, now: Date, locale: Locale = defaultLocale): string {
+  const seconds = Math.round((new Date(value).getTime() - now.getTime()) / 1000);
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of steps) {
+    if (Math.abs(seconds) >= size) return relative(locale).format(Math.round(seconds / size), unit);
+  }
+  return relative(locale).format(seconds, "second");
+}

@@ -5,3 +5,4 @@ export * from "./periods";
 export * from "./queue";
 export * from "./text";
 export * from "./shutdown";
+export * from "./dashboard";

@@ -2,10 +2,12 @@ import "../globals.css";
 
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
 
 import { defaultLocale, isLocale, locales } from "@/lib/i18n/config";
 import { getDictionary } from "@/lib/i18n/dictionaries";
+import { readTheme } from "@/lib/theme";
 
 export async function generateMetadata({
   params,
@@ -34,9 +36,13 @@ export default async function LocaleLayout({
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
 
+  const theme = await readTheme();
+
   return (
-    <html lang={locale}>
-      <body className="min-h-screen">{children}</body>
+    <html lang={locale} className={theme === "system" ? undefined : theme}>
+      <body className="min-h-screen">
+        <NuqsAdapter>{children}</NuqsAdapter>
+      </body>
     </html>
   );
 }

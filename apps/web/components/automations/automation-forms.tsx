@@ -9,7 +9,7 @@ import type { Dictionary } from "@/lib/i18n/dictionaries";
 
 type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
 
-const selectClass = "h-10 w-full rounded-md border border-slate-300 bg-white px-3 text-sm";
+const selectClass = "h-10 w-full rounded-md border border-slate-300 bg-surface px-3 text-sm";
 
 export function CreateAutomationForm({
   action,

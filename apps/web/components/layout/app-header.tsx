@@ -5,11 +5,15 @@ import { switchOrgAction } from "@/app/[locale]/(app)/org-actions";
 import { Button } from "@/components/ui/button";
 import type { Locale } from "@/lib/i18n/config";
 import type { Dictionary } from "@/lib/i18n/dictionaries";
+import { plural } from "@/lib/i18n/format";
+import type { Theme } from "@/lib/theme-cookie";
 
 import { LanguageSwitcher } from "./language-switcher";
 import { OrgSwitcher, type OrgOption } from "./org-switcher";
+import { ThemeToggle } from "./theme-toggle";
 
 const links = [
+  { href: "usage", label: "usage" },
   { href: "records", label: "records" },
   { href: "automations", label: "automations" },
   { href: "settings/team", label: "team" },
@@ -24,6 +28,8 @@ export function AppHeader({
   labels,
   orgs,
   currentOrgId,
+  alerts,
+  theme,
 }: {
   locale: Locale;
   email: string;
@@ -31,9 +37,12 @@ export function AppHeader({
   labels: Dictionary["nav"];
   orgs: OrgOption[];
   currentOrgId: string | null;
+  /** Open limit alerts of the current organization (owners and admins; 0 for others). */
+  alerts: number;
+  theme: Theme;
 }) {
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-slate-200 bg-surface">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2">
         <div className="flex min-w-0 items-center gap-4">
           <Link href={`/${locale}`} className="font-semibold tracking-tight text-brand-700">
@@ -52,6 +61,19 @@ export function AppHeader({
           <span className="hidden truncate text-sm text-slate-600 sm:inline" data-test="header-email">
             {email}
           </span>
+          {alerts > 0 ? (
+            <Link
+              href={`/${locale}/usage#alerts`}
+              data-test="header-alerts"
+              aria-label={plural(locale, labels.alerts, alerts)}
+              title={plural(locale, labels.alerts, alerts)}
+              className="inline-flex h-8 items-center gap-1 rounded-md bg-amber-50 px-2 text-xs font-semibold text-amber-900 ring-1 ring-amber-300"
+            >
+              <span aria-hidden>⚠</span>
+              {alerts}
+            </Link>
+          ) : null}
+          <ThemeToggle initial={theme} labels={labels.theme} />
           <LanguageSwitcher locale={locale} label={labels.language} />
           <form action={signOutAction}>
             <input type="hidden" name="locale" value={locale} />
@@ -61,10 +83,7 @@ export function AppHeader({
           </form>
         </div>
       </div>
-      <nav
-        className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2 pb-1 text-sm"
-        aria-label={labels.main}
-      >
+      <nav className="mx-auto flex max-w-6xl flex-wrap gap-1 px-2 pb-1 text-sm" aria-label={labels.main}>
         {links.map((link) => (
           <Link
             key={link.href}

@@ -40,7 +40,7 @@ export function CreateRecordForm({
               name="body"
               rows={3}
               maxLength={20000}
-              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:ring-2 focus:ring-brand-500 focus:outline-none"
+              className="block w-full rounded-md border border-slate-300 bg-surface px-3 py-2 text-sm shadow-sm focus:ring-2 focus:ring-brand-500 focus:outline-none"
             />
             <FieldError state={state} name="body" />
           </div>

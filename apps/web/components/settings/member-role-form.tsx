@@ -37,7 +37,7 @@ export function MemberRoleForm({
         defaultValue={role}
         disabled={disabled || pending}
         onChange={() => formRef.current?.requestSubmit()}
-        className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm disabled:bg-slate-50 disabled:text-slate-500"
+        className="h-8 rounded-md border border-slate-300 bg-surface px-2 text-sm disabled:bg-slate-50 disabled:text-slate-500"
         data-test="member-role"
       >
         <option value="owner">{labels.roles.owner}</option>

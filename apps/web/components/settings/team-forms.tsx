@@ -43,7 +43,7 @@ export function AddMemberForm({
               id="member-role"
               name="role"
               defaultValue="member"
-              className="h-10 w-full rounded-md border border-slate-300 bg-white px-3 text-sm"
+              className="h-10 w-full rounded-md border border-slate-300 bg-surface px-3 text-sm"
             >
               <option value="member">{labels.roles.member}</option>
               <option value="admin">{labels.roles.admin}</option>

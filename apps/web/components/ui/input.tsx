@@ -11,7 +11,7 @@ export function Input({ className, invalid, ...props }: InputProps) {
     <input
       aria-invalid={invalid || undefined}
       className={cn(
-        "block h-10 w-full rounded-md border bg-white px-3 text-sm shadow-sm placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none",
+        "block h-10 w-full rounded-md border bg-surface px-3 text-sm shadow-sm placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none",
         invalid ? "border-red-500" : "border-slate-300",
         className,
       )}

@@ -38,7 +38,7 @@ export function Select({
         aria-label={ariaLabel}
         data-test={props["data-test"]}
         className={cn(
-          "inline-flex h-10 min-w-40 items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-sm shadow-sm focus:ring-2 focus:ring-brand-500 focus:outline-none data-[placeholder]:text-slate-400",
+          "inline-flex h-10 min-w-40 items-center justify-between gap-2 rounded-md border border-slate-300 bg-surface px-3 text-sm shadow-sm focus:ring-2 focus:ring-brand-500 focus:outline-none data-[placeholder]:text-slate-400",
           className,
         )}
       >
@@ -53,7 +53,7 @@ export function Select({
         <SelectPrimitive.Content
           position="popper"
           sideOffset={4}
-          className="z-50 max-h-72 min-w-(--radix-select-trigger-width) overflow-hidden rounded-md border border-slate-200 bg-white shadow-lg"
+          className="z-50 max-h-72 min-w-(--radix-select-trigger-width) overflow-hidden rounded-md border border-slate-200 bg-surface shadow-lg"
         >
           <SelectPrimitive.Viewport className="p-1">
             {options.map((option) => (

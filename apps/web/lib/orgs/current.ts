@@ -37,7 +37,8 @@ export const listMyOrganizations = cache(async (ctx: AuthContext): Promise<OrgSu
 
 /**
  * The organization the user is working in: the one asked for (when they belong to it), else the
- * one remembered in the cookie, else their personal one.
+ * one remembered in the cookie, else their first team organization (where the shared work and its
+ * usage are), else their personal one.
  */
 export async function getCurrentOrg(ctx: AuthContext, requestedId?: string | null) {
   const orgs = await listMyOrganizations(ctx);
@@ -45,6 +46,7 @@ export async function getCurrentOrg(ctx: AuthContext, requestedId?: string | nul
   const current =
     orgs.find((org) => org.id === requestedId) ??
     orgs.find((org) => org.id === remembered) ??
+    orgs.find((org) => !org.isPersonal) ??
     orgs[0] ??
     null;
   return { orgs, current };

@@ -109,3 +109,107 @@ async function readAggregationState() {
     refreshedAt: runs.data?.finished_at ? new Date(runs.data.finished_at) : null,
   };
 }
+
+export interface SeriesPoint {
+  /** ISO start of the bucket; null for the gauge's level before the range. */
+  bucketStart: string | null;
+  metric: EventType;
+  total: number;
+  count: number;
+}
+
+/**
+ * Per-bucket totals in [start, end) (usage_series): counters summed, active users distinct per
+ * bucket, the gauge as its net change per bucket plus its level at `start` (bucketStart null).
+ * Buckets without usage are absent. Plain JSON, so it can be cached.
+ */
+export async function getUsageSeries(
+  scope: UsageScope,
+  range: { start: string; end: string },
+  bucket: "day" | "month",
+): Promise<SeriesPoint[]> {
+  const { data, error } = await createAdminSupabaseClient().rpc("usage_series", {
+    p_org_id: (scope.orgId ?? null) as string,
+    p_user_id: (scope.userId ?? null) as string,
+    p_start: range.start,
+    p_end: range.end,
+    p_bucket: bucket,
+  });
+  if (error) throw new Error(`Could not read the usage series: ${error.message}`);
+  return data
+    .filter((row) => (EVENT_TYPES as readonly string[]).includes(row.metric_type))
+    .map((row) => ({
+      bucketStart: row.bucket_start ? new Date(row.bucket_start).toISOString() : null,
+      metric: row.metric_type as EventType,
+      total: Number(row.total_quantity),
+      count: Number(row.event_count),
+    }));
+}
+
+export interface BreakdownRow {
+  /** A member's user id, or a dimension value (fields joined by U+001F). */
+  key: string;
+  metric: EventType;
+  total: number;
+  count: number;
+}
+
+/** Totals per member or per the catalog's dimension, per metric, in [start, end) (usage_breakdown). */
+export async function getUsageBreakdown(
+  scope: UsageScope,
+  range: { start: string; end: string },
+  by: "member" | "dimension",
+): Promise<BreakdownRow[]> {
+  const { data, error } = await createAdminSupabaseClient().rpc("usage_breakdown", {
+    p_org_id: (scope.orgId ?? null) as string,
+    p_user_id: (scope.userId ?? null) as string,
+    p_start: range.start,
+    p_end: range.end,
+    p_by: by,
+  });
+  if (error) throw new Error(`Could not read the usage breakdown: ${error.message}`);
+  return data
+    .filter((row) => (EVENT_TYPES as readonly string[]).includes(row.metric_type))
+    .map((row) => ({
+      key: row.key,
+      metric: row.metric_type as EventType,
+      total: Number(row.total_quantity),
+      count: Number(row.event_count),
+    }));
+}
+
+export interface UsageNotification {
+  id: number;
+  metric: EventType;
+  threshold: 80 | 100;
+  used: number;
+  limit: number;
+  periodEnd: string;
+  createdAt: string;
+}
+
+/** An organization's limit alerts of its current billing period that nobody has dismissed, most severe first. */
+export async function listOpenNotifications(
+  orgId: string,
+  now: Date = new Date(),
+): Promise<UsageNotification[]> {
+  const { data, error } = await createAdminSupabaseClient()
+    .from("usage_notifications")
+    .select("id, metric, threshold, used, limit_value, period_end, created_at")
+    .eq("org_id", orgId)
+    .is("dismissed_at", null)
+    .gt("period_end", now.toISOString())
+    .order("threshold", { ascending: false })
+    .order("created_at", { ascending: false })
+    .limit(20);
+  if (error) throw new Error(`Could not read the usage alerts: ${error.message}`);
+  return data.map((row) => ({
+    id: row.id,
+    metric: row.metric as EventType,
+    threshold: row.threshold === 100 ? 100 : 80,
+    used: Number(row.used),
+    limit: Number(row.limit_value),
+    periodEnd: row.period_end,
+    createdAt: row.created_at,
+  }));
+}

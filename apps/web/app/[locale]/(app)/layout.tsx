@@ -7,6 +7,8 @@ import { isLocale } from "@/lib/i18n/config";
 import { getDictionary } from "@/lib/i18n/dictionaries";
 import { getCurrentOrg } from "@/lib/orgs/current";
 import { logUserActive } from "@/lib/usage/logging";
+import { listOpenNotifications } from "@/lib/usage/queries";
+import { readTheme } from "@/lib/theme";
 
 export default async function AppLayout({
   children,
@@ -21,6 +23,11 @@ export default async function AppLayout({
   const { orgs, current } = await getCurrentOrg(ctx);
   logUserActive(ctx.user.id, current?.id ?? null);
   const t = getDictionary(locale);
+  const manager = current?.role === "owner" || current?.role === "admin";
+  const [alerts, theme] = await Promise.all([
+    manager && current ? listOpenNotifications(current.id).then((list) => list.length) : Promise.resolve(0),
+    readTheme(),
+  ]);
 
   return (
     <div className="min-h-screen">
@@ -31,6 +38,8 @@ export default async function AppLayout({
         labels={t.nav}
         orgs={orgs.map((org) => ({ id: org.id, name: org.name, role: org.role }))}
         currentOrgId={current?.id ?? null}
+        alerts={alerts}
+        theme={theme}
       />
       <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
     </div>

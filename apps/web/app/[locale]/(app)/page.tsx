@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { ProfileForm } from "@/components/auth/profile-form";
@@ -7,6 +8,7 @@ import { isLocale } from "@/lib/i18n/config";
 import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
 import { interpolate } from "@/lib/i18n/format";
 import { rich } from "@/lib/i18n/rich";
+import { getCurrentOrg } from "@/lib/orgs/current";
 import { getOwnProfile } from "@/lib/profiles/queries";
 
 import { updateProfileAction } from "./actions";
@@ -17,7 +19,10 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const { user, supabase } = await requireAuth({ locale });
-  const profile = await getOwnProfile(supabase, user.id);
+  const [profile, { current }] = await Promise.all([
+    getOwnProfile(supabase, user.id),
+    getCurrentOrg({ user, supabase }),
+  ]);
   const t = getDictionary(locale);
   const name = profile?.display_name || user.email;
 
@@ -31,6 +36,25 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           {rich(t.home.signedInAs, { email: <span className="font-medium">{user.email}</span> })}
         </p>
       </div>
+      {current ? (
+        <Card data-test="home-usage">
+          <CardHeader>
+            <CardTitle>{interpolate(t.home.usageTitle, { org: current.name })}</CardTitle>
+            <CardDescription>
+              {interpolate(t.home.usageBody, { org: current.name, plan: current.planId ?? "free" })}
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Link
+              href={`/${locale}/usage`}
+              className="font-medium text-brand-700 hover:underline"
+              data-test="home-usage-link"
+            >
+              {t.home.usageLink}
+            </Link>
+          </CardContent>
+        </Card>
+      ) : null}
       <Card>
         <CardHeader>
           <CardTitle>{t.home.profileTitle}</CardTitle>

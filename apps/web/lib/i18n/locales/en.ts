@@ -1,5 +1,7 @@
 import type { EventType } from "@repo/usage";
 
+import type { Plural } from "../format";
+
 // The English dictionary is the reference: its shape is the `Dictionary` type every other locale
 // must match key for key (see de.ts). Strings may hold `{name}` placeholders, filled in by
 // `interpolate`, `plural` (lib/i18n/format.ts) or `rich` (lib/i18n/rich.tsx); a `{ one, other }`
@@ -9,6 +11,7 @@ export const en = {
     appName: "Meterline",
     description: "Usage tracking and usage dashboards",
     titles: {
+      usage: "Usage",
       home: "Home",
       signIn: "Sign in",
       signUp: "Create account",
@@ -28,6 +31,7 @@ export const en = {
     deleting: "Deleting…",
   },
   nav: {
+    usage: "Usage",
     main: "Main",
     records: "Records",
     automations: "Automations",
@@ -37,6 +41,8 @@ export const en = {
     signOut: "Sign out",
     organization: "Organization",
     language: "Language",
+    theme: { label: "Color scheme", system: "as the device", light: "light", dark: "dark" },
+    alerts: { one: "{count} usage alert", other: "{count} usage alerts" },
   },
   roles: {
     owner: "owner",
@@ -61,6 +67,10 @@ export const en = {
   home: {
     welcome: "Welcome, {name}",
     signedInAs: "Signed in as {email}",
+    usageTitle: "Usage in {org}",
+    usageBody:
+      "What {org} has used this billing period, against the {plan} plan's limits, exact to the second.",
+    usageLink: "Open the usage dashboard →",
     profileTitle: "Profile",
     profileSubtitle: "How your name appears to your teammates.",
     profileForm: {
@@ -237,6 +247,16 @@ export const en = {
     ai_tokens_used: "AI tokens",
     user_active: "Active users",
   } satisfies Record<EventType, string>,
+  /** What each metric counts, for sentences ("4,812 of 5,000 API calls"). */
+  metricUnits: {
+    record_created: { one: "record", other: "records" },
+    api_call: { one: "API call", other: "API calls" },
+    automation_run: { one: "automation run", other: "automation runs" },
+    storage_used: { one: "byte", other: "bytes" },
+    schedule_executed: { one: "schedule execution", other: "schedule executions" },
+    ai_tokens_used: { one: "AI token", other: "AI tokens" },
+    user_active: { one: "active user", other: "active users" },
+  } satisfies Record<EventType, Plural>,
   apiKeys: {
     title: "API keys",
     managersOnlyTitle: "Owners and admins manage API keys",
@@ -260,6 +280,107 @@ export const en = {
       namePlaceholder: "billing-service",
       secret: "Secret (shown once)",
     },
+  },
+  usage: {
+    title: "Usage",
+    subtitle: "{org} · {plan} plan",
+    updated: "Exact as of {time}",
+    refreshed: "roll-ups refreshed {time}",
+    notRolledUp: "no roll-up yet: read from raw events",
+    scope: {
+      org: "The whole organization",
+      member: "{name}'s usage in {org}",
+      self: "Your usage in {org}",
+    },
+    controls: {
+      organization: "Organization",
+      period: "Period",
+      member: "Member",
+      everyone: "Everyone",
+      from: "From",
+      to: "To",
+      apply: "Show",
+    },
+    periods: {
+      billing: "Billing period",
+      week: "Last 7 days",
+      month: "This month",
+      year: "This year",
+      custom: "Custom range",
+    },
+    range: "{start} – {end}",
+    problems: {
+      period_unknown: "“{value}” is not a period. Showing the billing period.",
+      date_invalid: "The {field} date is not a date like 2026-12-01. Showing the billing period.",
+      custom_incomplete: "A custom range needs a from and a to date. Showing the billing period.",
+      custom_backwards: "The range ends before it starts. Showing the billing period.",
+      custom_too_long: "A custom range spans at most 400 days. Showing the billing period.",
+      org_invalid: "That is not an organization id. Showing {org}.",
+      org_unknown: "You are not a member of that organization. Showing {org}.",
+      member_invalid: "That is not a member id. Showing the whole organization.",
+      member_unknown: "That person is not a member of {org}. Showing the whole organization.",
+      member_not_allowed: "You can see only your own usage. Showing yours.",
+      org_scope_not_allowed: "Only owners and admins see the whole organization. Showing your own usage.",
+      fields: { from: "from", to: "to" },
+    },
+    cards: {
+      title: "This period",
+      vsPrevious: { one: "{change} vs the day before", other: "{change} vs the previous {count} days" },
+      vsPreviousMonths: "{change} vs the previous period",
+      noChange: "same as the previous period",
+      newThisPeriod: "none in the previous period",
+      storedAtEnd: "stored at the end of the period",
+      distinctUsers: "distinct people in the period",
+    },
+    limits: {
+      title: "Plan limits",
+      note: "Always the current billing period, {start} – {end}, whatever period the page shows.",
+      usedOf: "{used} of {limit} {unit} this billing period",
+      storedOf: "{used} of {limit} stored",
+      resets: "resets {date}",
+      unlimited: "No limit on the {plan} plan",
+      percentOnly: "{percent} of the organization's limit this billing period",
+      forecast: "At this rate: {projected} by {end}",
+      crosses: "Reaches the limit on {date}",
+      states: { ok: "OK", warning: "Near the limit", exceeded: "Limit reached", unlimited: "Unlimited" },
+    },
+    trends: {
+      title: "Trends",
+      showTable: "View as table",
+      showCharts: "View as charts",
+      bucket: "Day",
+      monthBucket: "Month",
+      empty: "No usage in this period yet.",
+      caption: "Usage per {bucket}, {start} – {end}",
+      day: "day",
+      month: "month",
+    },
+    breakdowns: {
+      members: "By member",
+      member: "Member",
+      share: "Share",
+      apiRoutes: "API calls by route",
+      apiStatus: "API calls by status",
+      aiModels: "AI tokens by model",
+      route: "Route",
+      status: "Status",
+      model: "Model",
+      total: "Total",
+      none: "Nothing in this period.",
+      sortBy: "Sort by {column}",
+    },
+    alerts: {
+      title: "Limit alerts",
+      reached: "{metric} reached {threshold} of the {plan} plan's limit: {used} of {limit}.",
+      dismiss: "Dismiss",
+      dismissing: "Dismissing…",
+      headerLabel: { one: "{count} usage alert", other: "{count} usage alerts" },
+    },
+    empty: {
+      title: "No usage yet",
+      body: "Create records, call the API or run automations: they show up here within seconds.",
+    },
+    export: { csv: "Export CSV" },
   },
   notFound: {
     title: "Page not found",
