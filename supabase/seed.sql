@@ -23,25 +23,28 @@ insert into auth.users (
   raw_app_meta_data, raw_user_meta_data, created_at, updated_at
 )
 select '00000000-0000-0000-0000-000000000000', u.id::uuid, 'authenticated', 'authenticated', u.email,
-       extensions.crypt(u.password, extensions.gen_salt('bf', 10)), now() - interval '120 days',
+       extensions.crypt(u.password, extensions.gen_salt('bf', 10)), now() - u.age,
        u.app_meta::jsonb, jsonb_build_object('display_name', u.name),
-       now() - interval '120 days', now() - interval '120 days'
+       now() - u.age, now() - u.age
 from (values
   ('11111111-1111-4111-8111-111111111111', 'demo@example.com', 'demo-password-1', 'Dana Demo',
-   '{"provider": "email", "providers": ["email"]}'),
+   '{"provider": "email", "providers": ["email"]}', interval '120 days'),
   ('22222222-2222-4222-8222-222222222222', 'admin@example.com', 'admin-password-1', 'Ada Admin',
-   '{"provider": "email", "providers": ["email"], "platform_admin": true}'),
+   '{"provider": "email", "providers": ["email"], "platform_admin": true}', interval '120 days'),
   ('33333333-3333-4333-8333-333333333333', 'alice@acme.test', 'demo-password-1', 'Alice Ng',
-   '{"provider": "email", "providers": ["email"]}'),
+   '{"provider": "email", "providers": ["email"]}', interval '110 days'),
   ('44444444-4444-4444-8444-444444444444', 'bob@acme.test', 'demo-password-1', 'Bob Stone',
-   '{"provider": "email", "providers": ["email"]}'),
+   '{"provider": "email", "providers": ["email"]}', interval '64 days'),
   ('55555555-5555-4555-8555-555555555555', 'grace@globex.test', 'demo-password-1', 'Grace Park',
-   '{"provider": "email", "providers": ["email"]}'),
+   '{"provider": "email", "providers": ["email"]}', interval '100 days'),
   ('66666666-6666-4666-8666-666666666666', 'erin@initech.test', 'demo-password-1', 'Erin Okafor',
-   '{"provider": "email", "providers": ["email"]}'),
+   '{"provider": "email", "providers": ["email"]}', interval '95 days'),
   ('77777777-7777-4777-8777-777777777777', 'frank@initech.test', 'demo-password-1', 'Frank Weber',
-   '{"provider": "email", "providers": ["email"]}')
-) as u(id, email, password, name, app_meta);
+   '{"provider": "email", "providers": ["email"]}', interval '12 days')
+) as u(id, email, password, name, app_meta, age);
+
+-- Profiles date from the sign-up (the console counts sign-ups per day).
+update public.profiles p set created_at = u.created_at from auth.users u where u.id = p.id;
 
 insert into auth.identities (id, user_id, provider_id, provider, identity_data, created_at, updated_at)
 select gen_random_uuid(), u.id, u.id::text, 'email',
@@ -167,7 +170,7 @@ values
 ------------------------------------------------------------------------------------------------
 select setseed(0.42);
 
--- Daily traffic per organization: API calls, automation and schedule runs, AI tokens, uploads,
+-- Daily traffic per organization: API calls and AI tokens, automation and schedule runs, uploads,
 -- and which members were active.
 -- The two demo organizations' traffic profile: relative volume and who does the work.
 create temporary table seed_traffic (org_id uuid, scale numeric, members uuid[]) on commit drop;
@@ -215,18 +218,72 @@ cross join lateral (
     (d.members[1], d.org_id, 'ai_tokens_used', round(d.scale * d.weight * (800 + random() * 2400)),
      jsonb_build_object('model', (array['gpt-4o-mini', 'gpt-4.1', 'llama-3.1-70b'])[1 + extract(doy from d.day)::int % 3],
                         'prompt_tokens', 600, 'completion_tokens', 200),
-     d.day + interval '10 hours', 'seed:ai:' || d.org_id || ':' || d.day),
-    (d.members[cardinality(d.members)], d.org_id, 'schedule_executed', 1,
-     jsonb_build_object('schedule_id', 'ffffffff-0000-4000-8000-000000000001'),
-     d.day + interval '3 hours', 'seed:schedule:' || d.org_id || ':' || d.day),
-    (d.members[1], d.org_id, 'automation_run', round(1 + d.weight * random() * 3),
-     jsonb_build_object('trigger', 'manual'),
-     d.day + interval '11 hours', 'seed:automation:' || d.org_id || ':' || d.day),
-    (d.members[1], d.org_id, 'storage_used', round(d.scale * d.weight * random() * 2500000),
-     jsonb_build_object('operation', 'upload'),
-     d.day + interval '14 hours', 'seed:storage:' || d.org_id || ':' || d.day)
+     d.day + interval '10 hours', 'seed:ai:' || d.org_id || ':' || d.day)
+    -- automation and schedule runs, and uploads, are real rows below: the console reconciles them
 ) as e(user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
 where e.quantity > 0;
+
+-- Automations run by hand most days and on their daily schedules, as rows in automation_runs with
+-- the events run_automation() records for them (same keys), so runs and usage reconcile.
+insert into public.automations (id, org_id, created_by, name, action, filter, params, created_at) values
+  ('eeeeeeee-0000-4000-8000-000000000004', 'a1a1a1a1-0000-4000-8000-000000000003',
+   '66666666-6666-4666-8666-666666666666', 'Archive stale drafts', 'archive', '{"tag": "stale"}', '{}',
+   now() - interval '90 days');
+insert into public.schedules (id, automation_id, org_id, created_by, cron, next_run_at, created_at) values
+  ('ffffffff-0000-4000-8000-000000000002', 'eeeeeeee-0000-4000-8000-000000000003',
+   'bbbbbbbb-0000-4000-8000-000000000002', '55555555-5555-4555-8555-555555555555', '0 3 * * *',
+   date_trunc('day', now()) + interval '1 day 3 hours', now() - interval '60 days'),
+  ('ffffffff-0000-4000-8000-000000000003', 'eeeeeeee-0000-4000-8000-000000000004',
+   'a1a1a1a1-0000-4000-8000-000000000003', '66666666-6666-4666-8666-666666666666', '0 3 * * *',
+   date_trunc('day', now()) + interval '1 day 3 hours', now() - interval '90 days');
+
+create temporary table seed_runs on commit drop as
+with plan as (
+  select t.org_id, t.members, d::date as day,
+         case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end as weight,
+         (select a.id from public.automations a where a.org_id = t.org_id order by a.created_at limit 1) as manual_automation,
+         (select s.id from public.schedules s where s.org_id = t.org_id order by s.created_at limit 1) as schedule_id
+  from seed_traffic t, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+)
+select gen_random_uuid() as id, p.org_id, p.manual_automation as automation_id, p.members[1] as actor,
+       'manual'::public.automation_trigger as trigger, null::uuid as schedule_id,
+       p.day + interval '11 hours' + g * interval '7 minutes' as started_at
+from plan p, generate_series(1, round(1 + p.weight * random() * 3)::int) as g
+where p.manual_automation is not null
+union all
+select gen_random_uuid(), p.org_id, s.automation_id, s.created_by, 'schedule', s.id, p.day + interval '3 hours'
+from plan p join public.schedules s on s.id = p.schedule_id
+where p.day >= s.created_at::date;
+
+insert into public.automation_runs (id, automation_id, org_id, triggered_by, trigger, schedule_id, status,
+                                    records_matched, records_changed, started_at, finished_at, duration_ms)
+select r.id, r.automation_id, r.org_id, r.actor, r.trigger, r.schedule_id, 'succeeded',
+       (abs(hashtext(r.id::text)) % 9), 0, r.started_at, r.started_at + interval '40 milliseconds', 40
+from seed_runs r;
+
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+select r.actor, r.org_id, 'automation_run', 1,
+       jsonb_build_object('automation_id', r.automation_id, 'run_id', r.id, 'trigger', r.trigger),
+       r.started_at, 'automation_run:' || r.id
+from seed_runs r
+union all
+select r.actor, r.org_id, 'schedule_executed', 1,
+       jsonb_build_object('schedule_id', r.schedule_id, 'automation_id', r.automation_id, 'run_id', r.id),
+       r.started_at, 'schedule_executed:' || r.id
+from seed_runs r where r.trigger = 'schedule';
+
+-- Files uploaded over the quarter, as Storage objects of the orgs' records: the storage triggers
+-- add their record_files rows and storage_used events. (The local stack writes their bytes.)
+insert into storage.objects (bucket_id, name, owner, owner_id, metadata, created_at)
+select 'record-files',
+       r.org_id || '/' || r.id || '/' || gen_random_uuid() || '-' ||
+         (array['export.csv', 'scan.pdf', 'notes.txt', 'diagram.png'])[1 + g % 4],
+       r.created_by, r.created_by::text,
+       jsonb_build_object('size', 20000 + (abs(hashtext(r.id::text || g)) % 180000),
+                          'mimetype', (array['text/csv', 'application/pdf', 'text/plain', 'image/png'])[1 + g % 4]),
+       r.created_at + g * interval '2 hours'
+from public.records r, generate_series(1, 2) as g
+where r.created_by is not null and r.created_at < now() - interval '1 day';
 
 -- Members active on most weekdays, once per user, organization and UTC day (the app's key).
 insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
@@ -275,6 +332,12 @@ cross join lateral (
          g / 121.0, 'seed:period:acme:' || g
   from generate_series(1, 120) g
 ) e;
+
+-- Yesterday, Globex's AI use jumped to several times its usual day: the console lists it as a spike.
+insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+values ('55555555-5555-4555-8555-555555555555', 'bbbbbbbb-0000-4000-8000-000000000002', 'ai_tokens_used', 9000,
+        '{"model": "gpt-4.1", "prompt_tokens": 8000, "completion_tokens": 1000}',
+        (current_date - 1) + interval '15 hours', 'seed:spike:globex');
 
 -- Roll the past up, as the nightly cron would have, and record the limit alerts it would have.
 select public.aggregate_usage('daily', (current_date - 95)::timestamp at time zone 'utc', current_date::timestamp at time zone 'utc');

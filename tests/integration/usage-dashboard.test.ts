@@ -69,7 +69,7 @@ describe("the usage dashboard", () => {
     );
     return {
       refused,
-      data: await loadUsageDashboard({ supabase: viewer.client, scope, role, members, period: "week" }),
+      data: await loadUsageDashboard({ scope, role, members, period: "week" }),
     };
   }
 

@@ -1,3 +1,5 @@
+import { METRICS, type EventType } from "@repo/usage";
+
 import { defaultLocale, type Locale } from "@/lib/i18n/config";
 
 // Intl formatters are costly to build; one per locale (and style) is kept.
@@ -40,6 +42,13 @@ export function formatDateTime(value: string | Date, locale: Locale = defaultLoc
 
 export function formatInteger(value: number, locale: Locale = defaultLocale): string {
   return integer(locale).format(value);
+}
+
+/** A metric's value in its own unit, for people: bytes for the storage gauge, counts otherwise. */
+export function formatMetric(metric: EventType, value: number, locale: Locale = defaultLocale): string {
+  return METRICS[metric].kind === "gauge"
+    ? formatBytes(value, locale)
+    : formatInteger(Math.round(value), locale);
 }
 
 /** One digit after the separator, e.g. a duration in milliseconds. */

@@ -13,6 +13,7 @@ import { ADMIN_USER, DB_PASSWORD, DB_USER, startPostgres, type PostgresCluster }
 import { startPostgrest, type PostgrestProcess } from "./postgrest-process.ts";
 import { removeFile, writePidFile } from "./processes.ts";
 import { findRepoRoot } from "./repo-root.ts";
+import { ObjectFiles } from "./storage/object-files.ts";
 import { createStorageHandler } from "./storage/storage-server.ts";
 
 export interface StackOptions {
@@ -119,7 +120,7 @@ async function prepareDatabase(
     await applyMigrations(sql, grants, migrationsDir, log);
     if (cluster.fresh && seedFile) {
       await applySeed(sql, grants, seedFile, log);
-      await seedStorageObjects(join(dirname(seedFile), "seed-storage"), storageDir, log);
+      await seedStorageObjects(sql, join(dirname(seedFile), "seed-storage"), storageDir, log);
     }
   } finally {
     await Promise.all([sql.end({ timeout: 5 }), admin.end({ timeout: 5 })]);
@@ -128,16 +129,35 @@ async function prepareDatabase(
 
 /**
  * The seed inserts rows into storage.objects; the bytes behind them live beside it in
- * seed-storage/<bucket>/<path>, and are copied where the storage server keeps objects.
+ * seed-storage/<bucket>/<path>, and are copied where the storage server keeps objects. Objects the
+ * seed describes without bytes (generated history) get stand-in bytes of the size their metadata
+ * says, so every seeded file downloads and Storage holds what its rows claim.
  */
 async function seedStorageObjects(
+  sql: Sql,
   sourceDir: string,
   storageDir: string,
   log: (line: string) => void,
 ): Promise<void> {
-  if (!existsSync(sourceDir)) return;
-  await cp(sourceDir, storageDir, { recursive: true });
-  log(`Seeded storage objects from ${sourceDir}`);
+  if (existsSync(sourceDir)) {
+    await cp(sourceDir, storageDir, { recursive: true });
+    log(`Seeded storage objects from ${sourceDir}`);
+  }
+  const objects = await sql<{ bucket_id: string; name: string; size: string | null }[]>`
+    select bucket_id, name, metadata ->> 'size' as size from storage.objects
+  `;
+  const files = new ObjectFiles(storageDir);
+  let written = 0;
+  for (const object of objects) {
+    if (existsSync(files.pathOf(object.bucket_id, object.name))) continue;
+    const size = Math.max(0, Math.min(Number(object.size ?? 0), 50 * 1024 * 1024));
+    const line = Buffer.from(`Seeded file ${object.name}\n`);
+    const bytes = Buffer.alloc(size);
+    for (let offset = 0; offset < size; offset += line.length) line.copy(bytes, offset);
+    await files.write(object.bucket_id, object.name, bytes);
+    written += 1;
+  }
+  if (written > 0) log(`Wrote the bytes of ${written} seeded storage objects`);
 }
 
 /**

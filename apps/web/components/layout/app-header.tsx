@@ -30,6 +30,7 @@ export function AppHeader({
   currentOrgId,
   alerts,
   theme,
+  platformAdmin,
 }: {
   locale: Locale;
   email: string;
@@ -40,6 +41,8 @@ export function AppHeader({
   /** Open limit alerts of the current organization (owners and admins; 0 for others). */
   alerts: number;
   theme: Theme;
+  /** Platform admins also get the console link; nobody else learns it exists. */
+  platformAdmin: boolean;
 }) {
   return (
     <header className="border-b border-slate-200 bg-surface">
@@ -93,6 +96,15 @@ export function AppHeader({
             {labels[link.label]}
           </Link>
         ))}
+        {platformAdmin ? (
+          <Link
+            href={`/${locale}/console/analytics`}
+            data-test="nav-console"
+            className="rounded-md px-3 py-1.5 whitespace-nowrap text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+          >
+            {labels.console}
+          </Link>
+        ) : null}
       </nav>
     </header>
   );

@@ -2,7 +2,7 @@ import { METRICS, type EventType } from "@repo/usage";
 
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { formatBytes, formatDay, formatInteger, formatPercent } from "@/lib/format";
+import { formatDay, formatMetric, formatPercent } from "@/lib/format";
 import type { Locale } from "@/lib/i18n/config";
 import { interpolate, plural, type Plural } from "@/lib/i18n/format";
 import type { LimitMeter, UsageDashboard } from "@/lib/usage/dashboard";
@@ -51,8 +51,7 @@ export function LimitMeters({
   metricUnits,
   labels,
 }: LimitMetersProps) {
-  const amount = (metric: EventType, value: number) =>
-    METRICS[metric].kind === "gauge" ? formatBytes(value, locale) : formatInteger(Math.round(value), locale);
+  const amount = (metric: EventType, value: number) => formatMetric(metric, value, locale);
   const lastDay = new Date(new Date(billing.end).getTime() - 1);
   return (
     <Card data-test="limit-meters">

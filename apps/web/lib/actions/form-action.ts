@@ -4,13 +4,14 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 
 import {
+  isPlatformAdmin,
   requireAuth,
   requireOrgRole,
   type AuthContext,
   type OrgContext,
   type OrgRole,
 } from "@/lib/auth/server";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { formErrorFromZod, type FormState } from "@/lib/forms";
 import { findUnsafeText } from "@/lib/validation/text";
 
@@ -95,6 +96,27 @@ export function authedAction<S extends z.ZodType>(
   handler: (input: z.output<S>, ctx: AuthContext) => Promise<FormState | void>,
 ): FormActionFn {
   return formAction(schema, () => requireAuth(), handler);
+}
+
+/**
+ * For the platform console's actions: a signed-in platform admin, or the same "not found" any
+ * other caller gets for the console itself (its existence is not advertised).
+ */
+export function adminAction<S extends z.ZodType>(
+  schema: S,
+  handler: (input: z.output<S>, ctx: AuthContext) => Promise<FormState | void>,
+): FormActionFn {
+  return async (prev, formData) => {
+    // Who is asking comes before the input: a non-admin learns nothing about the action's fields.
+    let ctx: AuthContext;
+    try {
+      ctx = await requireAuth();
+      if (!isPlatformAdmin(ctx.user)) throw new AppError("not_found", "Not found.");
+    } catch (error) {
+      return toFormState(error);
+    }
+    return formAction(schema, async () => ctx, handler)(prev, formData);
+  };
 }
 
 /** Like authedAction, for input that names an organization (`orgId`): requires one of `roles` there. */

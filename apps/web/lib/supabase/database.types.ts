@@ -745,6 +745,60 @@ export type Database = {
         }
         Relationships: []
       }
+      usage_export_leases: {
+        Row: {
+          expires_at: string
+          id: string
+          started_at: string
+          user_id: string
+        }
+        Insert: {
+          expires_at: string
+          id?: string
+          started_at?: string
+          user_id: string
+        }
+        Update: {
+          expires_at?: string
+          id?: string
+          started_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      usage_ingestion_log: {
+        Row: {
+          duplicates: number
+          hour: string
+          offered: number
+          reasons: NonNullable<Json>
+          rejected: number
+          shard: number
+          source: string
+          stored: number
+        }
+        Insert: {
+          duplicates?: number
+          hour: string
+          offered?: number
+          reasons?: NonNullable<Json>
+          rejected?: number
+          shard: number
+          source: string
+          stored?: number
+        }
+        Update: {
+          duplicates?: number
+          hour?: string
+          offered?: number
+          reasons?: NonNullable<Json>
+          rejected?: number
+          shard?: number
+          source?: string
+          stored?: number
+        }
+        Relationships: []
+      }
       usage_metrics: {
         Row: {
           dimension_fields: string[]
@@ -840,6 +894,13 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      acquire_usage_export: {
+        Args: { p_limit: number; p_ttl_seconds: number; p_user_id: string }
+        Returns: {
+          lease_id: string
+          retry_after: number
+        }[]
+      }
       admit_api_call: {
         Args: {
           p_key_hash: string
@@ -870,6 +931,30 @@ export type Database = {
         Args: { p_adding?: number; p_metric: string; p_org_id: string }
         Returns: Json
       }
+      console_platform_counts: {
+        Args: { p_end: string; p_start: string }
+        Returns: Json
+      }
+      console_reconciliation: {
+        Args: { p_since: string }
+        Returns: {
+          actual: number
+          check_name: string
+          difference: number
+          expected: number
+          month: string
+          org_id: string
+        }[]
+      }
+      console_usage_spikes: {
+        Args: { p_day: string; p_factor?: number }
+        Returns: {
+          day_total: number
+          metric_type: string
+          org_id: string
+          trailing_average: number
+        }[]
+      }
       create_organization: {
         Args: { p_is_personal?: boolean; p_name: string; p_owner: string }
         Returns: string
@@ -879,11 +964,20 @@ export type Database = {
         Returns: number
       }
       ingest_usage_events: {
-        Args: { p_return_keys?: boolean; p_rows: Json }
+        Args: { p_return_keys?: boolean; p_rows: Json; p_source?: string }
         Returns: string[]
       }
       record_api_call_statuses: { Args: { p_rows: Json }; Returns: undefined }
+      record_ingestion_rejections: {
+        Args: { p_reasons: Json; p_rejected: number }
+        Returns: undefined
+      }
       record_usage_alerts: { Args: Record<PropertyKey, never>; Returns: number }
+      release_usage_export: { Args: { p_lease_id: string }; Returns: undefined }
+      renew_usage_export: {
+        Args: { p_lease_id: string; p_ttl_seconds: number }
+        Returns: boolean
+      }
       run_automation: {
         Args: {
           p_actor: string
@@ -936,6 +1030,34 @@ export type Database = {
           metric_type: string
           total_quantity: number
         }[]
+      }
+      usage_bucket_rows: {
+        Args: {
+          p_baseline?: boolean
+          p_bucket: string
+          p_dimension?: boolean
+          p_end: string
+          p_metrics: string[]
+          p_org_id: string
+          p_start: string
+          p_user_id: string
+        }
+        Returns: Json
+      }
+      usage_export_events: {
+        Args: {
+          p_after_at?: string
+          p_after_id?: string
+          p_after_org?: string
+          p_end: string
+          p_limit?: number
+          p_metrics: string[]
+          p_null_org?: boolean
+          p_org_id: string
+          p_start: string
+          p_user_id: string
+        }
+        Returns: Json
       }
       usage_series: {
         Args: {

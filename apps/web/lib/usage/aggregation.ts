@@ -12,6 +12,7 @@ import {
 import { revalidateTag } from "next/cache";
 import { z } from "zod";
 
+import { revalidateInRequest } from "@/lib/revalidate";
 import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 
 /** Dashboards tag their cached roll-up reads with this; a finished run invalidates it. */
@@ -19,11 +20,7 @@ export const USAGE_ROLLUPS_TAG = "usage-rollups";
 
 /** Drops cached roll-up reads. Outside a Next.js request (scripts, tests) there is no cache to drop. */
 export function invalidateUsageRollups() {
-  try {
-    revalidateTag(USAGE_ROLLUPS_TAG, "max");
-  } catch (error) {
-    if (!(error instanceof Error && /store missing|outside a request/i.test(error.message))) throw error;
-  }
+  revalidateInRequest(() => revalidateTag(USAGE_ROLLUPS_TAG, "max"));
 }
 
 export interface AggregationPlan {

@@ -19,11 +19,12 @@ import {
   type ResolvedPeriod,
   type SeriesRow,
 } from "@repo/usage";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { unstable_cache } from "next/cache";
 
 import type { OrgRole } from "@/lib/auth/server";
-import type { ServerSupabaseClient } from "@/lib/supabase/server";
 import { listMembers } from "@/lib/orgs/queries";
+import type { Database } from "@/lib/supabase/database.types";
 
 import { USAGE_ROLLUPS_TAG } from "./aggregation";
 import { getOrgPlan } from "./limits";
@@ -35,6 +36,7 @@ import {
   type SeriesPoint,
   type UsageNotification,
   type UsageScope,
+  type UsageTotals,
 } from "./queries";
 
 /**
@@ -172,7 +174,11 @@ async function cachedSeries(
  * roll-ups do), the open bucket is read live. The gauge's level at the start comes with the closed
  * part, so the live part's own baseline is dropped.
  */
-async function periodSeries(scope: UsageScope, period: ResolvedPeriod, now: Date): Promise<SeriesRow[]> {
+export async function periodSeries(
+  scope: UsageScope,
+  period: ResolvedPeriod,
+  now: Date,
+): Promise<SeriesRow[]> {
   const openFrom = period.bucket === "day" ? startOfUtcDay(now) : startOfUtcMonth(now);
   const cut = new Date(Math.min(Math.max(openFrom.getTime(), period.start.getTime()), period.end.getTime()));
   const [closed, live] = await Promise.all([
@@ -201,8 +207,42 @@ function sortedRows(rows: Map<string, number>): DimensionRow[] {
   return [...rows.entries()].map(([key, total]) => ({ key, total })).sort((a, b) => b.total - a.total);
 }
 
+/** One card per metric: the period's value, the one before, the change, and a value per bucket. */
+export function metricCards(
+  period: ResolvedPeriod,
+  current: UsageTotals,
+  previous: UsageTotals,
+  series: SeriesRow[],
+): MetricCard[] {
+  return EVENT_TYPES.map((metric) => {
+    const value = current[metric].total;
+    const before = previous[metric].total;
+    return {
+      metric,
+      value,
+      previous: before,
+      change: changeRatio(value, before),
+      series:
+        METRICS[metric].kind === "gauge"
+          ? gaugeAtBucketEnds(period.buckets, series, metric)
+          : fillBuckets(period.buckets, series, metric),
+    };
+  });
+}
+
+/** A period as plain JSON for the page. */
+export function periodJson(period: ResolvedPeriod): UsageDashboard["period"] {
+  return {
+    name: period.period,
+    start: iso(period.start),
+    end: iso(period.end),
+    bucket: period.bucket,
+    buckets: period.buckets.map(iso),
+    previous: { start: iso(period.previous.start), end: iso(period.previous.end) },
+  };
+}
+
 export interface LoadDashboardParams {
-  supabase: ServerSupabaseClient;
   scope: DashboardScope;
   role: OrgRole;
   members: MemberOption[];
@@ -243,20 +283,7 @@ export async function loadUsageDashboard(params: LoadDashboardParams): Promise<U
       manager ? listOpenNotifications(scope.orgId, now) : Promise.resolve(null),
     ]);
 
-  const cards: MetricCard[] = EVENT_TYPES.map((metric) => {
-    const value = current.totals[metric].total;
-    const before = previous.totals[metric].total;
-    return {
-      metric,
-      value,
-      previous: before,
-      change: changeRatio(value, before),
-      series:
-        METRICS[metric].kind === "gauge"
-          ? gaugeAtBucketEnds(period.buckets, series, metric)
-          : fillBuckets(period.buckets, series, metric),
-    };
-  });
+  const cards = metricCards(period, current.totals, previous.totals, series);
 
   const limits: LimitMeter[] = EVENT_TYPES.map((metric) => {
     const used = billingUsage.totals[metric].total;
@@ -309,14 +336,7 @@ export async function loadUsageDashboard(params: LoadDashboardParams): Promise<U
 
   return {
     scope,
-    period: {
-      name: period.period,
-      start: range.start,
-      end: range.end,
-      bucket: period.bucket,
-      buckets: period.buckets.map(iso),
-      previous: { start: iso(period.previous.start), end: iso(period.previous.end) },
-    },
+    period: periodJson(period),
     billing: {
       planId: plan.planId,
       planName: plan.planName,
@@ -340,9 +360,12 @@ export async function loadUsageDashboard(params: LoadDashboardParams): Promise<U
   };
 }
 
-/** The organization's members for the member picker and the breakdown (read under RLS). */
+/**
+ * The organization's members for the member picker and the breakdown: read under RLS with the
+ * user's client, or with the service role by the platform console (after requireAdmin()).
+ */
 export async function listMemberOptions(
-  supabase: ServerSupabaseClient,
+  supabase: SupabaseClient<Database>,
   orgId: string,
 ): Promise<MemberOption[]> {
   const members = await listMembers(supabase, orgId);

@@ -158,7 +158,7 @@ export async function ingestEvents(events: unknown[], { principal, admin }: ApiK
   if (rows.length > 0) {
     // ON CONFLICT DO NOTHING returns only the rows it inserted; the rest were already there
     // (or repeated within this request): duplicates, which are a success.
-    const inserted = new Set(await insertUsageEvents(admin, rows, { returnKeys: true }));
+    const inserted = new Set(await insertUsageEvents(admin, rows, { returnKeys: true, source: "api" }));
     for (const row of rows) {
       const result = results.find((r) => r.index === row.index);
       if (!result) continue;
@@ -167,6 +167,7 @@ export async function ingestEvents(events: unknown[], { principal, admin }: ApiK
     }
   }
 
+  await countRejections(admin, results);
   results.sort((a, b) => a.index - b.index);
   return {
     accepted: results.filter((r) => r.status === "accepted").length,
@@ -189,4 +190,24 @@ async function orgMembers(
     .in("user_id", userIds);
   if (error) throw new Error(`Could not check members: ${error.message}`);
   return new Set(data.map((m) => m.user_id));
+}
+
+/**
+ * Counts the events refused here, by reason (the wording before the first detail), in the hour's
+ * ingestion log the console reads. Never fails the request over it.
+ */
+async function countRejections(admin: ApiKeyContext["admin"], results: EventResult[]) {
+  const reasons: Record<string, number> = {};
+  for (const result of results) {
+    if (result.status !== "rejected") continue;
+    const reason = result.reason.replace(/"[^"]*"/g, '"…"').slice(0, 80);
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+  }
+  const rejected = Object.values(reasons).reduce((sum, n) => sum + n, 0);
+  if (rejected === 0) return;
+  const { error } = await admin.rpc("record_ingestion_rejections", {
+    p_rejected: rejected,
+    p_reasons: reasons,
+  });
+  if (error) console.error("[usage] could not count rejected events:", error.message);
 }

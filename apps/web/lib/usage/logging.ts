@@ -39,7 +39,7 @@ type AdminClient = ReturnType<typeof createAdminSupabaseClient>;
 export async function insertUsageEvents(
   client: AdminClient,
   events: readonly UsageEvent[],
-  options: { returnKeys?: boolean } = {},
+  options: { returnKeys?: boolean; source?: "queue" | "api" } = {},
 ): Promise<string[]> {
   const rows = events.map((e) => [
     e.user_id,
@@ -53,6 +53,7 @@ export async function insertUsageEvents(
   const { data, error } = await client.rpc("ingest_usage_events", {
     p_rows: rows as Json,
     p_return_keys: options.returnKeys ?? false,
+    p_source: options.source ?? "queue",
   });
   if (error) throw new Error(`usage_events insert failed: ${error.message}`);
   return data ?? [];

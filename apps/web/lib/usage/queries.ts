@@ -154,11 +154,14 @@ export interface BreakdownRow {
   count: number;
 }
 
-/** Totals per member or per the catalog's dimension, per metric, in [start, end) (usage_breakdown). */
+/**
+ * Totals per member, per the catalog's dimension, or per organization (the console), per metric, in
+ * [start, end) (usage_breakdown).
+ */
 export async function getUsageBreakdown(
   scope: UsageScope,
   range: { start: string; end: string },
-  by: "member" | "dimension",
+  by: "member" | "dimension" | "org",
 ): Promise<BreakdownRow[]> {
   const { data, error } = await createAdminSupabaseClient().rpc("usage_breakdown", {
     p_org_id: (scope.orgId ?? null) as string,

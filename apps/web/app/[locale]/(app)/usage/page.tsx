@@ -1,42 +1,21 @@
-import { METRICS, type EventType } from "@repo/usage";
 import { notFound } from "next/navigation";
 
 import { AlertsBanner } from "@/components/usage/alerts-banner";
-import { BreakdownTable } from "@/components/usage/breakdown-table";
-import { LimitMeters } from "@/components/usage/limit-meters";
-import { MemberTable } from "@/components/usage/member-table";
-import { MetricCards } from "@/components/usage/metric-cards";
+import { UsageDashboardView } from "@/components/usage/dashboard-view";
 import { UsageControls } from "@/components/usage/usage-controls";
-import { UsageTrends } from "@/components/usage/usage-trends";
+import { UsageExport } from "@/components/usage/usage-export";
 import { requireAuth } from "@/lib/auth/server";
-import {
-  formatBytes,
-  formatDay,
-  formatInteger,
-  formatMonth,
-  formatPercent,
-  formatRelative,
-} from "@/lib/format";
-import { isLocale, type Locale } from "@/lib/i18n/config";
+import { formatDay, formatMetric, formatRelative } from "@/lib/format";
+import { isLocale } from "@/lib/i18n/config";
 import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
 import { interpolate } from "@/lib/i18n/format";
 import { getCurrentOrg } from "@/lib/orgs/current";
-import {
-  decideScope,
-  listMemberOptions,
-  loadUsageDashboard,
-  type UsageDashboard,
-} from "@/lib/usage/dashboard";
+import { decideScope, listMemberOptions, loadUsageDashboard } from "@/lib/usage/dashboard";
 
 import { dismissAlertAction } from "./actions";
 import { parseUsageSearchParams, type UsageProblem } from "./search-params";
 
 export const generateMetadata = pageTitle("usage");
-
-/** A metric's value in its own unit, for people. */
-function metricValue(metric: EventType, value: number, locale: Locale): string {
-  return METRICS[metric].kind === "gauge" ? formatBytes(value, locale) : formatInteger(value, locale);
-}
 
 export default async function UsagePage({
   params,
@@ -67,7 +46,6 @@ export default async function UsagePage({
     members,
   );
   const data = await loadUsageDashboard({
-    supabase: ctx.supabase,
     scope,
     role: current.role,
     members,
@@ -99,10 +77,6 @@ export default async function UsagePage({
             org: current.name,
           })
         : interpolate(t.scope.self, { org: current.name });
-  const hasUsage = data.cards.some((card) => card.value !== 0 || card.series.some((v) => v !== 0));
-  const bucketLabels = data.period.buckets.map((bucket) =>
-    data.period.bucket === "day" ? formatDay(bucket, locale) : formatMonth(bucket, locale),
-  );
 
   return (
     <div className="space-y-6" data-test="usage-page">
@@ -119,6 +93,20 @@ export default async function UsagePage({
               ? interpolate(t.refreshed, { time: formatRelative(data.freshness.refreshedAt, now, locale) })
               : t.notRolledUp}
           </p>
+          <div className="mt-3">
+            <UsageExport
+              orgId={current.id}
+              scope={scope}
+              start={data.period.start}
+              end={data.period.end}
+              bucket={data.period.bucket}
+              labels={t.export}
+              titles={{
+                csv: interpolate(t.export.download, { range: rangeLabel, format: t.export.csv }),
+                jsonl: interpolate(t.export.download, { range: rangeLabel, format: t.export.jsonl }),
+              }}
+            />
+          </div>
         </div>
         <UsageControls
           labels={{ ...t.controls, periods: t.periods }}
@@ -155,136 +143,17 @@ export default async function UsagePage({
               metric: dictionary.metrics[alert.metric],
               threshold: `${alert.threshold}%`,
               plan: data.billing.planName,
-              used: metricValue(alert.metric, alert.used, locale),
-              limit: metricValue(alert.metric, alert.limit, locale),
+              used: formatMetric(alert.metric, alert.used, locale),
+              limit: formatMetric(alert.metric, alert.limit, locale),
             }),
             severity: alert.threshold === 100 ? "exceeded" : "warning",
           }))}
         />
       ) : null}
 
-      <LimitMeters
-        meters={data.limits}
-        locale={locale}
-        labels={t.limits}
-        metricLabels={dictionary.metrics}
-        metricUnits={dictionary.metricUnits}
-        planName={data.billing.planName}
-        billing={data.billing}
-        now={now}
-      />
-
-      <section aria-labelledby="cards-title" className="space-y-3">
-        <h2 id="cards-title" className="text-base font-semibold text-slate-900">
-          {t.cards.title}
-        </h2>
-        <MetricCards
-          cards={data.cards}
-          period={data.period}
-          locale={locale}
-          labels={t.cards}
-          metricLabels={dictionary.metrics}
-        />
-      </section>
-
-      <UsageTrends
-        buckets={bucketLabels}
-        bucketStarts={data.period.buckets}
-        series={data.cards.map((card) => ({
-          metric: card.metric,
-          label: dictionary.metrics[card.metric],
-          kind: METRICS[card.metric].kind,
-          values: card.series,
-          display: card.series.map((value) => metricValue(card.metric, value, locale)),
-        }))}
-        empty={!hasUsage}
-        labels={{
-          ...t.trends,
-          caption: interpolate(t.trends.caption, {
-            bucket: data.period.bucket === "day" ? t.trends.day : t.trends.month,
-            start: formatDay(data.period.start, locale, true),
-            end: formatDay(lastDay, locale, true),
-          }),
-          emptyTitle: t.empty.title,
-          emptyBody: t.empty.body,
-        }}
-        bucketHeader={data.period.bucket === "day" ? t.trends.bucket : t.trends.monthBucket}
-        locale={locale}
-      />
-
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
-        {data.members ? (
-          <div className="lg:col-span-2">
-            <MemberTable
-              title={t.breakdowns.members}
-              labels={{ member: t.breakdowns.member, share: t.breakdowns.share, sortBy: t.breakdowns.sortBy }}
-              metrics={data.cards.map((card) => ({
-                metric: card.metric,
-                label: dictionary.metrics[card.metric],
-              }))}
-              rows={memberRows(
-                data.members,
-                data.cards.map((card) => card.metric),
-                locale,
-              )}
-            />
-          </div>
-        ) : null}
-        <BreakdownTable
-          title={t.breakdowns.apiRoutes}
-          keyHeader={t.breakdowns.route}
-          totalHeader={dictionary.metrics.api_call}
-          rows={data.breakdowns.apiRoutes}
-          locale={locale}
-          empty={t.breakdowns.none}
-          test="breakdown-api-routes"
-        />
-        <BreakdownTable
-          title={t.breakdowns.apiStatus}
-          keyHeader={t.breakdowns.status}
-          totalHeader={dictionary.metrics.api_call}
-          rows={data.breakdowns.apiStatus}
-          locale={locale}
-          empty={t.breakdowns.none}
-          test="breakdown-api-status"
-        />
-        <BreakdownTable
-          title={t.breakdowns.aiModels}
-          keyHeader={t.breakdowns.model}
-          totalHeader={dictionary.metrics.ai_tokens_used}
-          rows={data.breakdowns.aiModels}
-          locale={locale}
-          empty={t.breakdowns.none}
-          test="breakdown-ai-models"
-        />
-      </div>
+      <UsageDashboardView data={data} locale={locale} dictionary={dictionary} />
     </div>
   );
-}
-
-/** Members' values per metric, formatted, with each one's share of the column (of positive values). */
-function memberRows(rows: NonNullable<UsageDashboard["members"]>, metrics: EventType[], locale: Locale) {
-  const totals = Object.fromEntries(
-    metrics.map((metric) => [
-      metric,
-      rows.reduce((sum, row) => sum + Math.max(row.totals[metric] ?? 0, 0), 0),
-    ]),
-  );
-  return rows.map((row) => ({
-    id: row.userId,
-    name: row.name,
-    email: row.email,
-    values: Object.fromEntries(metrics.map((metric) => [metric, row.totals[metric] ?? 0])),
-    display: Object.fromEntries(
-      metrics.map((metric) => [metric, metricValue(metric, row.totals[metric] ?? 0, locale)]),
-    ),
-    shares: Object.fromEntries(
-      metrics.map((metric) => {
-        const total = totals[metric] ?? 0;
-        return [metric, formatPercent(total > 0 ? Math.max(row.totals[metric] ?? 0, 0) / total : 0, locale)];
-      }),
-    ),
-  }));
 }
 
 function problemMessage(
