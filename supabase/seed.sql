@@ -293,8 +293,7 @@ from public.memberships m
 join public.organizations o on o.id = m.org_id and not o.is_personal
   and o.id <> 'a1a1a1a1-0000-4000-8000-000000000004' -- Stark Lab is new: no history
 cross join generate_series(current_date - 89, current_date - 1, interval '1 day') as d
-where extract(isodow from d) < 6 and random() < 0.8
-on conflict (idempotency_key) do nothing;
+where extract(isodow from d) < 6 and random() < 0.8;
 
 ------------------------------------------------------------------------------------------------
 -- This billing period: Globex near its API-call limit (870 of 1,000), Initech past its AI-token

@@ -417,6 +417,7 @@ describe("aggregate_usage: period boundaries", () => {
         ["2025-01-01T00:00:00.000Z", "2025-02-01T00:00:00.000Z", "50", 1],
       ]);
 
+      // Months are sums of daily rows: the monthly runs rolled up the days they cover first.
       await aggregate("daily", "2024-02-28T00:00:00Z", "2024-03-02T00:00:00Z", conn);
       expect(
         (await rollups([u], "daily", undefined, undefined, conn)).map((r) => [
@@ -425,8 +426,12 @@ describe("aggregate_usage: period boundaries", () => {
           r.total,
         ]),
       ).toEqual([
+        ["2024-01-31T00:00:00.000Z", "2024-02-01T00:00:00.000Z", "1000"],
+        ["2024-02-01T00:00:00.000Z", "2024-02-02T00:00:00.000Z", "100"],
         ["2024-02-29T00:00:00.000Z", "2024-03-01T00:00:00.000Z", "1"],
         ["2024-03-01T00:00:00.000Z", "2024-03-02T00:00:00.000Z", "10"],
+        ["2024-12-31T00:00:00.000Z", "2025-01-01T00:00:00.000Z", "5"],
+        ["2025-01-01T00:00:00.000Z", "2025-01-02T00:00:00.000Z", "50"],
       ]);
     });
   });
@@ -985,15 +990,29 @@ describe("aggregate_usage: input and run log", () => {
       const [after] = await conn<
         { n: number }[]
       >`select count(*)::int as n from public.usage_aggregation_runs`;
-      expect((after?.n ?? 0) - (before?.n ?? 0)).toBe(3);
+      expect((after?.n ?? 0) - (before?.n ?? 0)).toBe(runs.length);
+      // The monthly run rolls up first whatever days of its month are not (late days, days past
+      // the daily watermark): those are daily runs inside February, logged before it.
+      const [first, second, ...rest] = runs;
+      const monthly = rest.pop();
       expect(
-        runs.map((r) => [r.period_type, r.period_start.toISOString(), r.period_end.toISOString()]),
+        [first, second, monthly].map((r) => [
+          r?.period_type,
+          r?.period_start.toISOString(),
+          r?.period_end.toISOString(),
+        ]),
       ).toEqual([
         ["daily", "2025-02-10T00:00:00.000Z", "2025-02-12T00:00:00.000Z"],
         ["daily", "2025-02-10T00:00:00.000Z", "2025-02-12T00:00:00.000Z"],
         ["monthly", "2025-02-01T00:00:00.000Z", "2025-03-01T00:00:00.000Z"],
       ]);
-      runs.forEach((run, i) => {
+      for (const dayRun of rest) {
+        expect(dayRun.period_type).toBe("daily");
+        expect(dayRun.period_start.getTime()).toBeGreaterThanOrEqual(Date.parse("2025-02-01T00:00:00Z"));
+        expect(dayRun.period_end.getTime()).toBeLessThanOrEqual(Date.parse("2025-03-01T00:00:00Z"));
+      }
+      [first, second, monthly].forEach((run, i) => {
+        if (!run) throw new Error("missing run");
         expect(run.status).toBe("succeeded");
         expect(run.error).toBeNull();
         expect(run.rows_upserted).toBe(results[i]?.rows_upserted);

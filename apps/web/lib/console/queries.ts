@@ -147,6 +147,15 @@ export interface ConsoleData {
     rolledThrough: string | null;
     lagHours: number | null;
     lateDays: string[];
+    /** Organizations with late marks on those days. */
+    lateOrgs: number;
+    /** Whole days between the daily watermark and today: the catch-up the cron still owes. */
+    catchUpDays: number;
+    partitions: { name: string; month: string | null; rows: number; bytes: number }[];
+    /** Rows the default partition caught (outside every month): should be 0. */
+    defaultRows: number;
+    /** Raw events before this are dropped by retention (null: nothing dropped yet). */
+    rawFrom: string | null;
     ingestion: IngestionHour[];
     rejections: Record<string, number>;
   };
@@ -177,6 +186,8 @@ export async function loadConsole(periodName: ConsolePeriod, now: Date = new Dat
     failed,
     state,
     late,
+    partitions,
+    retention,
     ingestion,
     reconciliation,
   ] = await Promise.all([
@@ -211,7 +222,9 @@ export async function loadConsole(periodName: ConsolePeriod, now: Date = new Dat
       .eq("status", "failed")
       .gte("started_at", addUtcDays(today, -30).toISOString()),
     admin.from("usage_aggregation_state").select("rolled_through").eq("period_type", "daily").maybeSingle(),
-    admin.from("usage_dirty_days").select("day").order("day", { ascending: false }).limit(60),
+    admin.from("usage_dirty_days").select("day, org_id").order("day", { ascending: false }).limit(1000),
+    admin.rpc("console_usage_partitions"),
+    admin.from("usage_retention").select("raw_from").maybeSingle(),
     admin
       .from("usage_ingestion_log")
       .select("hour, source, offered, stored, duplicates, rejected, reasons")
@@ -227,6 +240,8 @@ export async function loadConsole(periodName: ConsolePeriod, now: Date = new Dat
     failed,
     state,
     late,
+    partitions,
+    retention,
     ingestion,
     reconciliation,
   ]) {
@@ -359,7 +374,21 @@ export async function loadConsole(periodName: ConsolePeriod, now: Date = new Dat
       failedRuns: failed.count ?? 0,
       rolledThrough,
       lagHours: rolledThrough ? (now.getTime() - new Date(rolledThrough).getTime()) / 3600_000 : null,
-      lateDays: (late.data ?? []).map((row) => row.day),
+      lateDays: [...new Set((late.data ?? []).map((row) => row.day))],
+      lateOrgs: new Set((late.data ?? []).map((row) => row.org_id)).size,
+      catchUpDays: rolledThrough
+        ? Math.max(0, Math.floor((today.getTime() - new Date(rolledThrough).getTime()) / 86_400_000))
+        : 0,
+      partitions: (partitions.data ?? []).map((row) => ({
+        name: row.partition_name,
+        month: row.month,
+        rows: Number(row.rows),
+        bytes: Number(row.bytes),
+      })),
+      defaultRows: Number(
+        (partitions.data ?? []).find((row) => row.partition_name === "usage_events_default")?.rows ?? 0,
+      ),
+      rawFrom: retention.data?.raw_from ?? null,
       ingestion: [...byHour.values()],
       rejections: reasons,
     },

@@ -683,14 +683,17 @@ export type Database = {
         Row: {
           day: string
           marked_at: string
+          org_id: string
         }
         Insert: {
           day: string
           marked_at?: string
+          org_id: string
         }
         Update: {
           day?: string
           marked_at?: string
+          org_id?: string
         }
         Relationships: []
       }
@@ -698,14 +701,32 @@ export type Database = {
         Row: {
           marked_at: string
           month: string
+          org_id: string
         }
         Insert: {
           marked_at?: string
           month: string
+          org_id: string
         }
         Update: {
           marked_at?: string
           month?: string
+          org_id?: string
+        }
+        Relationships: []
+      }
+      usage_event_keys: {
+        Row: {
+          created_at: string
+          idempotency_key: string
+        }
+        Insert: {
+          created_at: string
+          idempotency_key: string
+        }
+        Update: {
+          created_at?: string
+          idempotency_key?: string
         }
         Relationships: []
       }
@@ -889,6 +910,27 @@ export type Database = {
           },
         ]
       }
+      usage_retention: {
+        Row: {
+          id: boolean
+          keep_months: number | null
+          raw_from: string | null
+          updated_at: string
+        }
+        Insert: {
+          id?: boolean
+          keep_months?: number | null
+          raw_from?: string | null
+          updated_at?: string
+        }
+        Update: {
+          id?: boolean
+          keep_months?: number | null
+          raw_from?: string | null
+          updated_at?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
@@ -917,6 +959,7 @@ export type Database = {
       }
       aggregate_usage: {
         Args: {
+          p_org_ids?: string[]
           p_period_end: string
           p_period_start: string
           p_period_type: string
@@ -946,6 +989,15 @@ export type Database = {
           org_id: string
         }[]
       }
+      console_usage_partitions: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          bytes: number
+          month: string
+          partition_name: string
+          rows: number
+        }[]
+      }
       console_usage_spikes: {
         Args: { p_day: string; p_factor?: number }
         Returns: {
@@ -959,6 +1011,14 @@ export type Database = {
         Args: { p_is_personal?: boolean; p_name: string; p_owner: string }
         Returns: string
       }
+      drop_expired_usage_partitions: {
+        Args: { p_keep_months?: number }
+        Returns: Json
+      }
+      ensure_usage_partitions: {
+        Args: { p_months_ahead?: number }
+        Returns: Json
+      }
       hit_rate_limit: {
         Args: { p_bucket: string; p_limit: number; p_window_seconds: number }
         Returns: number
@@ -967,6 +1027,7 @@ export type Database = {
         Args: { p_return_keys?: boolean; p_rows: Json; p_source?: string }
         Returns: string[]
       }
+      prune_usage_event_keys: { Args: { p_limit?: number }; Returns: number }
       record_api_call_statuses: { Args: { p_rows: Json }; Returns: undefined }
       record_ingestion_rejections: {
         Args: { p_reasons: Json; p_rejected: number }
@@ -1058,6 +1119,10 @@ export type Database = {
           p_user_id: string
         }
         Returns: Json
+      }
+      usage_first_event_at: {
+        Args: Record<PropertyKey, never>
+        Returns: string
       }
       usage_series: {
         Args: {

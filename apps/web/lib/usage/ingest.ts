@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { ApiKeyContext } from "@/lib/api/with-api-key";
 import { safeJsonCheck, safeTextCheck } from "@/lib/validation/text";
 import { insertUsageEvents } from "./logging";
+import { rawRetentionHorizon, usageRetentionMonths } from "./retention";
 
 /** Limits of POST /api/v1/usage/events. */
 export const INGEST_MAX_EVENTS = 1000;
@@ -21,7 +22,6 @@ export const INGEST_MAX_BYTES = 1024 * 1024;
 export const INGEST_RATE = { windowSeconds: 10, limit: Number(process.env.USAGE_INGEST_RATE_LIMIT ?? 100) };
 
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-const MAX_AGE_MS = 400 * 24 * 60 * 60 * 1000;
 
 /** The envelope: validated as a whole (a bad envelope is a 400); events are judged one by one. */
 export const ingestEnvelopeSchema = z.object(
@@ -84,6 +84,9 @@ function describe(error: z.ZodError): string {
  * namespaced by organization so one tenant's keys never collide with another's.
  */
 export async function ingestEvents(events: unknown[], { principal, admin }: ApiKeyContext, now = new Date()) {
+  // Older events would fall into a month retention drops (or has dropped) once rolled up.
+  const retentionMonths = usageRetentionMonths();
+  const oldest = rawRetentionHorizon(now, retentionMonths);
   const results: EventResult[] = [];
   const rows: (UsageEvent & { index: number })[] = [];
 
@@ -116,12 +119,12 @@ export async function ingestEvents(events: unknown[], { principal, admin }: ApiK
         reason: "created_at is in the future",
       });
     }
-    if (createdAt.getTime() < now.getTime() - MAX_AGE_MS) {
+    if (createdAt < oldest) {
       return results.push({
         index,
         idempotency_key: key,
         status: "rejected",
-        reason: "created_at is more than 400 days old",
+        reason: `created_at is before ${oldest.toISOString().slice(0, 10)}: raw events are kept for ${retentionMonths} months`,
       });
     }
     const checked = usageEventInputSchema.safeParse({

@@ -8,8 +8,10 @@ export const dynamic = "force-dynamic";
 export const maxDuration = 300;
 
 /**
- * Rolls up every day not yet rolled up through yesterday, every day that received late events,
- * and every closed month not yet rolled up or touched by a late event. Scheduled in vercel.json.
+ * Keeps partitions ahead, rolls up every day not yet rolled up through yesterday, every day that
+ * received late events and every closed month not yet rolled up or touched by them, one period
+ * per call, then applies retention. A backlog larger than USAGE_AGGREGATION_BUDGET_MS allows is
+ * reported in `remaining` and continued by the next run. Scheduled in vercel.json.
  */
 export const GET = withCron(async () => {
   const started = Date.now();

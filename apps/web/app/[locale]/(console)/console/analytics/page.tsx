@@ -314,9 +314,16 @@ export default async function ConsoleAnalyticsPage({
             label={t.watermarkLabel}
             value={data.health.lagHours === null ? "—" : `${formatDecimal(data.health.lagHours, locale)} h`}
             detail={
-              data.health.rolledThrough
-                ? interpolate(t.watermark, { date: formatDateTime(data.health.rolledThrough, locale) })
-                : t.noWatermark
+              <>
+                {data.health.rolledThrough
+                  ? interpolate(t.watermark, { date: formatDateTime(data.health.rolledThrough, locale) })
+                  : t.noWatermark}
+                {data.health.catchUpDays > 0 ? (
+                  <span className="block text-amber-800" data-test="console-catch-up">
+                    {plural(locale, t.catchUp, data.health.catchUpDays)}
+                  </span>
+                ) : null}
+              </>
             }
             test="console-lag"
           />
@@ -331,10 +338,10 @@ export default async function ConsoleAnalyticsPage({
             value={formatInteger(data.health.lateDays.length, locale)}
             detail={
               data.health.lateDays.length > 0
-                ? data.health.lateDays
+                ? `${data.health.lateDays
                     .slice(0, 6)
                     .map((day) => formatDay(day, locale))
-                    .join(", ")
+                    .join(", ")} · ${plural(locale, t.lateOrgs, data.health.lateOrgs)}`
                 : t.lateNone
             }
             test="console-late-days"
@@ -457,6 +464,44 @@ export default async function ConsoleAnalyticsPage({
               }))}
           />
         </div>
+        <DataTable
+          title={t.storageTitle}
+          description={
+            <>
+              {data.health.rawFrom
+                ? interpolate(t.rawFrom, { date: formatDay(data.health.rawFrom, locale, true) })
+                : t.rawFromAll}
+              {data.health.defaultRows > 0 ? (
+                <span className="mt-1 block font-medium text-amber-800" data-test="console-default-rows">
+                  {plural(locale, t.defaultRows, data.health.defaultRows)}
+                </span>
+              ) : null}
+            </>
+          }
+          test="console-partitions"
+          empty={t.partitionsNone}
+          columns={[
+            { header: t.columns.partition },
+            { header: t.columns.month },
+            { header: t.columns.rowsEstimate, numeric: true },
+            { header: t.columns.size, numeric: true },
+          ]}
+          rows={data.health.partitions
+            .filter(
+              (partition) => partition.rows > 0 || partition.month === null || partition.bytes > 100_000,
+            )
+            .map((partition) => ({
+              key: partition.name,
+              cells: [
+                <span key="name" className="font-mono text-xs">
+                  {partition.name}
+                </span>,
+                partition.month ? formatMonth(partition.month, locale) : "—",
+                formatInteger(partition.rows, locale),
+                formatBytes(partition.bytes, locale),
+              ],
+            }))}
+        />
       </section>
 
       <section aria-labelledby="console-reconciliation" className="space-y-4">
