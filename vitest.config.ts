@@ -46,7 +46,8 @@ export default defineConfig({
           // `pnpm bench`: measurements printed as ratios, never timing assertions.
           name: "bench",
           include: ["tests/bench/**/*.bench.ts"],
-          globalSetup: ["packages/local-supabase/src/test-stack.ts"],
+          // The stack, then the run's JSON results file (tests/bench/results.ts prints it at the end).
+          globalSetup: ["packages/local-supabase/src/test-stack.ts", "tests/bench/results.ts"],
           setupFiles: ["tests/support/env.setup.ts"],
           execArgv: ["--experimental-websocket"],
           testTimeout: 600_000,

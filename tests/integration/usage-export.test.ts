@@ -22,7 +22,7 @@ import { errorResponse } from "@/lib/api/responses";
 import { createApiKey } from "@/lib/api-keys/mutations";
 import type { AuthContext } from "@/lib/auth/server";
 import { decideScope, listMemberOptions, loadUsageDashboard } from "@/lib/usage/dashboard";
-import { handleUsageExport, type ExportHooks } from "@/lib/usage/export";
+import { EXPORT_PAGE_ROWS, handleUsageExport, type ExportHooks } from "@/lib/usage/export";
 
 import { createOrg, createTestUser, serviceClient, sql, type TestUser } from "../support/supabase";
 
@@ -554,9 +554,9 @@ describe("usage exports", () => {
         select count(*)::int as n from public.usage_events where org_id = ${bigOrg}`;
       expect(count?.n).toBe(ROWS);
       // Every row, once (the two lines read before the loop are the header and page 1).
-      expect(lines + 5000).toBe(ROWS);
-      expect(quantity + 5000).toBe(ROWS);
-      expect(pages).toHaveLength(ROWS / 5000);
+      expect(lines + EXPORT_PAGE_ROWS).toBe(ROWS);
+      expect(quantity + EXPORT_PAGE_ROWS).toBe(ROWS);
+      expect(pages).toHaveLength(ROWS / EXPORT_PAGE_ROWS);
       // Streamed: when the last page was read from the database, nearly the whole file had
       // already reached the client (all but the page in the queue and the one read ahead).
       expect(bytesAtLastPage / received).toBeGreaterThan(0.9);
@@ -748,5 +748,64 @@ describe("the usage query API", () => {
       );
     }
     expect((await query("mlk_unknown", `metric=api_call&${week}`)).status).toBe(401);
+  });
+});
+
+describe("ranges that reach before the raw events kept", () => {
+  it("export daily roll-ups instead of raw events, and say so; the query API says so too", async () => {
+    const owner = await createTestUser();
+    const orgId = await createOrg(owner);
+    const ctx = await sessionOf(owner);
+    const secret = (await createApiKey(owner.client, { orgId, userId: owner.id, name: "retention" })).secret;
+    await spend(owner.id, orgId, "api_call", 1, new Date("2010-01-05T10:00:00Z"), {
+      route: "/x",
+      status: 200,
+    });
+    await spend(owner.id, orgId, "api_call", 1, new Date("2010-01-05T11:00:00Z"), {
+      route: "/x",
+      status: 200,
+    });
+    // As if retention had dropped every month before 2010 (nothing in this database is older).
+    await db`update public.usage_retention set raw_from = '2010-01-01T00:00:00Z'`;
+    try {
+      const reaching = await exportText(ctx, `org=${orgId}&from=2009-12-01&to=2010-01-31&granularity=raw`);
+      expect(reaching.response.status).toBe(200);
+      expect(reaching.response.headers.get("x-usage-granularity")).toBe("daily");
+      expect(reaching.response.headers.get("x-usage-raw-events-from")).toBe("2010-01-01T00:00:00.000Z");
+      expect(reaching.response.headers.get("x-usage-notice")).toMatch(
+        /^Raw events before 2010-01-01T00:00:00.000Z are no longer kept/,
+      );
+      expect(reaching.response.headers.get("content-disposition")).toContain("daily");
+      const rows = csvRows(reaching.text);
+      expect(rows.map((r) => [r.period_start, r.api_calls])).toEqual([["2010-01-05T00:00:00.000Z", "2"]]);
+
+      const kept = await exportText(ctx, `org=${orgId}&from=2010-01-01&to=2010-01-31&granularity=raw`);
+      expect(kept.response.headers.get("x-usage-granularity")).toBe("raw");
+      expect(kept.response.headers.get("x-usage-notice")).toBeNull();
+      expect(csvRows(kept.text)).toHaveLength(2);
+
+      const answer = async (from: string) => {
+        const response = await usageQueryRoute(
+          new Request(
+            `http://localhost/api/v1/usage?metric=api_call&window=month&from=${from}&to=2010-01-31`,
+            {
+              headers: { authorization: `Bearer ${secret}` },
+            },
+          ),
+          { params: Promise.resolve({}) },
+        );
+        expect(response.status).toBe(200);
+        return (
+          (await response.json()) as { data: { total: number; raw_events_from: string; notice?: string } }
+        ).data;
+      };
+      const before = await answer("2009-11-01");
+      expect(before.total).toBe(2);
+      expect(before.raw_events_from).toBe("2010-01-01T00:00:00.000Z");
+      expect(before.notice).toMatch(/roll-ups, in whole UTC days/);
+      expect((await answer("2010-01-01")).notice).toBeUndefined();
+    } finally {
+      await db`update public.usage_retention set raw_from = null`;
+    }
   });
 });

@@ -138,3 +138,58 @@ describe("file names", () => {
     );
   });
 });
+
+describe("the CSV encoder against csv-stringify", () => {
+  it("writes exactly what csv-stringify writes with escape_formulas, for hostile and ordinary cells", async () => {
+    const { stringify } = await import("csv-stringify/sync");
+    const pieces = [
+      "",
+      "a",
+      "-",
+      "=",
+      "+",
+      "@",
+      "\t",
+      "\r",
+      "\n",
+      "\r\n",
+      ",",
+      '"',
+      "'",
+      " ",
+      "ü",
+      "𝄞",
+      "\uFF1D",
+      "\uFF0D",
+      "0",
+      "1e3",
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const rows: Cell[][] = [];
+    for (let r = 0; r < 400; r++) {
+      const row: Cell[] = [];
+      for (let c = 0; c < 6; c++) {
+        const kind = random();
+        if (kind < 0.1) row.push(null);
+        else if (kind < 0.3) row.push(Math.round((random() - 0.5) * 1e6) / (random() < 0.5 ? 1 : 100));
+        else {
+          let text = "";
+          const length = Math.floor(random() * 5);
+          for (let i = 0; i < length; i++) text += pieces[Math.floor(random() * pieces.length)];
+          row.push(text);
+        }
+      }
+      rows.push(row);
+    }
+    const expected = stringify(rows, {
+      escape_formulas: true,
+      record_delimiter: "\r\n",
+      quote_record_delimiter: true,
+    });
+    expect(csvChunk(rows)).toBe(expected);
+  });
+});

@@ -22,6 +22,7 @@ import {
   type FileNameParts,
 } from "./export-format";
 import { pagedStream } from "./paged-stream";
+import { readRawEventsFrom, retentionNotice } from "./retention";
 import {
   acquireExportLease,
   releaseExportLease,
@@ -51,7 +52,7 @@ import {
  * goes away aborts the page being read and stops the loop.
  */
 
-/** Raw events per page (one round trip each). */
+/** Raw events per page (one round trip each, about 1 MB of JSON). */
 export const EXPORT_PAGE_ROWS = 5000;
 
 export interface ExportTarget {
@@ -446,21 +447,29 @@ export async function handleUsageExport(
     );
   }
 
-  const plan: ExportPlan = {
-    target,
-    start: params.from,
-    end: params.to,
-    granularity: params.granularity,
-    metrics: params.metrics,
-    format: params.format,
-  };
   try {
-    return exportResponse(admin, plan, {
+    // Raw events before retention's start are gone: a raw export reaching there is made from the
+    // daily roll-ups instead, and the response says so.
+    const rawFrom = await readRawEventsFrom(admin);
+    const notice = retentionNotice(params.from, rawFrom);
+    const plan: ExportPlan = {
+      target,
+      start: params.from,
+      end: params.to,
+      granularity: notice && params.granularity === "raw" ? "daily" : params.granularity,
+      metrics: params.metrics,
+      format: params.format,
+    };
+    const response = exportResponse(admin, plan, {
       fileName: exportFileName(fileNameParts(plan)),
       signal: request.signal,
       leaseId: lease.leaseId,
       hooks,
     });
+    response.headers.set("x-usage-granularity", plan.granularity);
+    if (rawFrom) response.headers.set("x-usage-raw-events-from", rawFrom.toISOString());
+    if (notice) response.headers.set("x-usage-notice", notice);
+    return response;
   } catch (error) {
     void releaseExportLease(admin, lease.leaseId);
     throw error;

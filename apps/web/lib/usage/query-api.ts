@@ -4,6 +4,7 @@ import { METRICS, dimensionParts, periodEnd, periodsIntersecting, type EventType
 
 import { readBucketRows, type AdminClient, type BucketRow } from "./export-queries";
 import type { UsageQueryParams } from "./export-schemas";
+import { readRawEventsFrom, retentionNotice } from "./retention";
 
 /**
  * The usage query API's answer (GET /api/v1/usage): one metric of one organization per bucket,
@@ -41,6 +42,10 @@ export interface UsageQueryAnswer {
   buckets: UsageBucket[];
   /** Exact as of this instant. */
   as_of: string;
+  /** Where raw events start (null: every raw event is kept). */
+  raw_events_from: string | null;
+  /** Set when the range reaches before raw_events_from: what that means for the numbers. */
+  notice?: string;
 }
 
 interface Tally {
@@ -64,6 +69,7 @@ export async function queryUsageBuckets(
   signal?: AbortSignal,
 ): Promise<UsageQueryAnswer> {
   const asOf = new Date();
+  const rawFrom = await readRawEventsFrom(admin);
   const metric = params.metric;
   const definition = METRICS[metric];
   const type = params.window === "day" ? "daily" : "monthly";
@@ -159,7 +165,10 @@ export async function queryUsageBuckets(
     count: [...whole.values()].reduce((sum, tally) => sum + tally.count, 0),
     buckets,
     as_of: asOf.toISOString(),
+    raw_events_from: rawFrom?.toISOString() ?? null,
   };
+  const notice = retentionNotice(params.from, rawFrom);
+  if (notice) answer.notice = notice;
   if (groupBy === "dimension") answer.dimension_fields = [...definition.dimensions];
   if (groupBy) {
     answer.groups = groups.map((group) => ({

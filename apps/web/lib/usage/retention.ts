@@ -1,7 +1,9 @@
 import { addUtcMonths, startOfUtcMonth } from "@repo/usage";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 
 import { parseEnv } from "@/lib/env";
+import type { Database } from "@/lib/supabase/database.types";
 
 /**
  * How long raw events are kept, and how long one cron run may roll up. Raw months older than
@@ -42,4 +44,20 @@ export function usageAggregationBudgetMs(): number {
  */
 export function rawRetentionHorizon(now: Date, months: number = usageRetentionMonths()): Date {
   return addUtcMonths(startOfUtcMonth(now), -months);
+}
+
+/** Where raw events start now (null: retention has dropped nothing yet), as the database says. */
+export async function readRawEventsFrom(admin: SupabaseClient<Database>): Promise<Date | null> {
+  const { data, error } = await admin.from("usage_retention").select("raw_from").maybeSingle();
+  if (error) throw new Error(`Could not read usage retention: ${error.message}`);
+  return data?.raw_from ? new Date(data.raw_from) : null;
+}
+
+/** What a reader tells its caller when [from, …) reaches before the raw events kept. */
+export function retentionNotice(from: Date, rawFrom: Date | null): string | null {
+  if (!rawFrom || from >= rawFrom) return null;
+  return (
+    `Raw events before ${rawFrom.toISOString()} are no longer kept (retention); ` +
+    "usage before then comes from daily and monthly roll-ups, in whole UTC days."
+  );
 }
