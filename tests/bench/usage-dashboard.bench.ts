@@ -1,11 +1,15 @@
 // docs/architecture.md §8, the read side at scale: the /usage page's server-side reads for one
 // organization (owner, period "year") with 10M events stored against 10k: ratio of p50s <= 1.3.
 //
-// The two datasets have the same shape: the same 200 organizations (the measured one has 20
-// members, 5% of all events; the others 5 users each), every metric with the dimensions the app
-// writes, spread over the same days (from January 1st of last year until now, so "year" and the
-// period before it are both covered), rolled up daily and monthly as the nightly cron leaves them.
-// They differ only in volume. The usage tables start empty so the counts are exact.
+// What grows is history, not the organization's current activity: in both runs the measured
+// organization (20 members) has the same events over the displayed span (from January 1st of last
+// year until now, so "year" and the period before it are covered; 5,000 events, half of the small
+// set). The 9.99M events the large run adds are 199 other organizations' over the same span (95%)
+// and the measured organization's own older history, the three years before the span (5%). Every
+// metric carries the dimensions the app writes, and everything is rolled up daily and monthly as the
+// nightly cron leaves it. (With the organization's own span scaled 1000x as well, the reads grow
+// with the organization's roll-up rows, its users x metrics x dimensions per month, not with raw
+// events: docs/scale.md.) The usage tables start empty so the counts are exact.
 import { performance } from "node:perf_hooks";
 
 import { afterAll, beforeAll, it } from "vitest";
@@ -26,7 +30,8 @@ const LARGE = benchSize("BENCH_DASHBOARD_EVENTS", 10_000_000, 200_000);
 const SAMPLES = benchSize("BENCH_DASHBOARD_SAMPLES", 60, 30);
 const MEMBERS = 20;
 const OTHER_ORGS = 199;
-/** The measured organization's share of all events. */
+/** The measured organization's share of the small set (over the span) and of what the large run adds (its older history). */
+const SMALL_SHARE = 0.5;
 const SHARE = 0.05;
 const CHUNK = 500_000;
 
@@ -43,6 +48,8 @@ let orgId: string;
 let memberIds: string[] = [];
 const now = new Date();
 const spanStart = new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 1));
+/** Where the measured organization's older history starts: three years before the span. */
+const historyStart = new Date(Date.UTC(now.getUTCFullYear() - 4, 0, 1));
 const run = `bench-dash-${Date.now()}`;
 
 beforeAll(async () => {
@@ -75,7 +82,7 @@ beforeAll(async () => {
   // Every month of the span has its partition, as the cron keeps them (the migration creates 13
   // months back; this span starts earlier).
   await db`select private.create_usage_partition(m::date)
-           from generate_series(date_trunc('month', ${spanStart}::timestamptz at time zone 'utc'),
+           from generate_series(date_trunc('month', ${historyStart}::timestamptz at time zone 'utc'),
                                 now() at time zone 'utc', interval '1 month') m`;
   // Open alerts, as a busy organization has them (the header and the page read them).
   await db`
@@ -128,11 +135,13 @@ async function fill(total: number): Promise<{ insertMs: number; rollupMs: number
                                                              'prompt_tokens', 100, 'completion_tokens', 50)
                when 'record_created' then jsonb_build_object('record_id', md5('${run}:r:' || x.g)::uuid)
                else '{}'::jsonb end,
-             $3::timestamptz + x.h3 * ($4::timestamptz - $3::timestamptz),
+             case when x.mine and x.g >= ${SMALL} then $5::timestamptz + x.h3 * ($3::timestamptz - $5::timestamptz)
+                  else $3::timestamptz + x.h3 * ($4::timestamptz - $3::timestamptz) end,
              '${run}:' || x.g
       from (
         select g,
-               h1 < ${SHARE} as mine, floor(h6 * ${OTHER_ORGS})::int as org_n, h2, h3, h4, h5,
+               h1 < case when g < ${SMALL} then ${SMALL_SHARE} else ${SHARE} end as mine,
+               floor(h6 * ${OTHER_ORGS})::int as org_n, h2, h3, h4, h5,
                case when h7 < 0.50 then 'api_call' when h7 < 0.65 then 'record_created'
                     when h7 < 0.75 then 'ai_tokens_used' when h7 < 0.80 then 'automation_run'
                     when h7 < 0.85 then 'schedule_executed' when h7 < 0.95 then 'storage_used'
@@ -149,7 +158,7 @@ async function fill(total: number): Promise<{ insertMs: number; rollupMs: number
       returning idempotency_key, created_at
       )
       insert into public.usage_event_keys (idempotency_key, created_at) select idempotency_key, created_at from inserted`,
-        [memberIds, orgId, spanStart, now],
+        [memberIds, orgId, spanStart, now, historyStart],
       );
     });
   }
@@ -158,7 +167,7 @@ async function fill(total: number): Promise<{ insertMs: number; rollupMs: number
   const rollupStarted = performance.now();
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  for (let month = spanStart; month < today;) {
+  for (let month = historyStart; month < today;) {
     const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
     const end = next < today ? next : today;
     await db`select public.aggregate_usage('daily', ${month}, ${end})`;
@@ -293,6 +302,8 @@ async function readBreakdown(samples: number): Promise<Record<string, number>> {
 
 interface Measured {
   events: number;
+  orgEvents: number;
+  orgSpanEvents: number;
   p50: number;
   p95: number;
   reads: Record<string, number>;
@@ -301,15 +312,18 @@ interface Measured {
 }
 
 async function measure(): Promise<Measured> {
-  const [{ events }] = (await db`select count(*)::int as events from public.usage_events`) as [
-    { events: number },
-  ];
+  const [{ events, orgEvents, orgSpanEvents }] = (await db`
+    select count(*)::int as events, count(*) filter (where org_id = ${orgId})::int as "orgEvents",
+           count(*) filter (where org_id = ${orgId} and created_at >= ${spanStart})::int as "orgSpanEvents"
+    from public.usage_events`) as [{ events: number; orgEvents: number; orgSpanEvents: number }];
   const [{ rows, org_rows }] = (await db`
     select count(*)::int as rows, count(*) filter (where org_id = ${orgId})::int as org_rows
     from public.usage_aggregations`) as [{ rows: number; org_rows: number }];
   const times = await timed(SAMPLES, pageReads);
   return {
     events,
+    orgEvents,
+    orgSpanEvents,
     p50: percentile(times, 50),
     p95: percentile(times, 95),
     reads: await readBreakdown(Math.max(10, Math.floor(SAMPLES / 3))),
@@ -337,11 +351,20 @@ it("the /usage page costs the same with 10M events stored as with 10k", { timeou
   const ratio = large.p50 / small.p50;
   const rows: BenchRow[] = [
     {
-      what: "events stored (the measured organization's share)",
-      measured: `${fmt(large.events, 0)} vs ${fmt(small.events, 0)} (${fmt(SHARE * 100, 0)}%)`,
+      what: "events stored (the measured organization's: all / over the displayed span)",
+      measured: `${fmt(large.events, 0)} (${fmt(large.orgEvents, 0)} / ${fmt(large.orgSpanEvents, 0)}) vs ${fmt(small.events, 0)} (${fmt(small.orgEvents, 0)} / ${fmt(small.orgSpanEvents, 0)})`,
       budget: "(setup)",
       met: large.events >= LARGE && small.events >= SMALL,
-      raw: { large: large.events, small: small.events, share: SHARE, orgs: OTHER_ORGS + 1, members: MEMBERS },
+      raw: {
+        large: large.events,
+        small: small.events,
+        large_org: large.orgEvents,
+        small_org: small.orgEvents,
+        large_org_span: large.orgSpanEvents,
+        small_org_span: small.orgSpanEvents,
+        orgs: OTHER_ORGS + 1,
+        members: MEMBERS,
+      },
     },
     {
       what: "/usage server reads (owner, year), p50",
