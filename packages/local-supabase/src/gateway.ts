@@ -157,8 +157,10 @@ export function listenGateway(options: {
     const presented = req.headers.apikey ?? url.searchParams.get("apikey") ?? undefined;
     const apikey = Array.isArray(presented) ? presented[0] : presented;
     // As Kong is set up for Supabase, storage takes requests without a key (public and signed URLs
-    // open in a browser) and checks the JWT itself; a key that is sent must still be valid.
-    const keyOptional = service === "storage" && apikey === undefined;
+    // open in a browser) and checks the JWT itself, and so does the auth server's /verify, which
+    // links in emails open; a key that is sent must still be valid.
+    const openAuthLink = service === "auth" && path === "/verify" && req.method === "GET";
+    const keyOptional = (service === "storage" || openAuthLink) && apikey === undefined;
     if (!keyOptional && (!apikey || !apiKeys.some((key) => sameSecret(key, apikey)))) {
       return sendJson(res, 401, { message: "Invalid API key" }, cors);
     }

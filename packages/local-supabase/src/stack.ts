@@ -3,6 +3,9 @@ import { cp, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import postgres, { type Sql } from "postgres";
 import { createAuthHandler } from "./auth/auth-server.ts";
+import { loadAuthSettings, type AuthSettings } from "./auth/auth-settings.ts";
+import { listenInbox, type InboxServer } from "./inbox/inbox-server.ts";
+import { Mailbox } from "./inbox/mailbox.ts";
 import { claimDataDir, dataDirLayout, prepareDataDir } from "./data-dir.ts";
 import { listenGateway, type Gateway } from "./gateway.ts";
 import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys.ts";
@@ -27,6 +30,15 @@ export interface StackOptions {
   migrationsDir?: string;
   /** Default <repo>/supabase/seed.sql; null: no seed. Runs only when the cluster is created. */
   seedFile?: string | null;
+  /** Default 0: a free port. `pnpm dev` passes 54324, the CLI's inbox port. */
+  inboxPort?: number;
+  /**
+   * The Supabase CLI config whose `[auth]` the auth server follows. Default: <repo>/supabase/config.toml
+   * when the repository's migrations are used, else none (the CLI's defaults).
+   */
+  configFile?: string | null;
+  /** Overrides of what the config says (the app's URL as site URL, test settings). */
+  auth?: Partial<AuthSettings>;
   log?: (line: string) => void;
 }
 
@@ -38,6 +50,12 @@ export interface Stack {
   jwtSecret: string;
   gatewayPort: number;
   dbPort: number;
+  /** The local inbox: every email the auth server sent, on a web page and at /api/v1/messages. */
+  inboxUrl: string;
+  inboxPort: number;
+  mailbox: Mailbox;
+  /** The auth settings in force (config.toml with the overrides). */
+  authSettings: AuthSettings;
   /** Idempotent: stops the gateway, PostgREST and Postgres. */
   stop(): Promise<void>;
 }
@@ -45,6 +63,7 @@ export interface Stack {
 // Named in the "port in use" errors: the variables the CLI reads.
 const GATEWAY_PORT_ENV = "LOCAL_SUPABASE_PORT";
 const DB_PORT_ENV = "LOCAL_SUPABASE_DB_PORT";
+const INBOX_PORT_ENV = "LOCAL_SUPABASE_INBOX_PORT";
 
 function connect(port: number, user: string, max: number, application: string): Sql {
   return postgres({
@@ -57,6 +76,16 @@ function connect(port: number, user: string, max: number, application: string): 
     onnotice: () => undefined,
     connection: { application_name: application },
   });
+}
+
+async function openInbox(port: number, mailbox: Mailbox): Promise<InboxServer> {
+  try {
+    return await listenInbox({ port, mailbox });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new PortInUseError(port, INBOX_PORT_ENV);
+    throw error;
+  }
 }
 
 async function openGateway(port: number, log: (line: string) => void): Promise<Gateway> {
@@ -174,6 +203,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const migrationsDir = options.migrationsDir ?? join(defaultsRoot, "supabase", "migrations");
   const seedFile =
     options.seedFile === undefined ? join(defaultsRoot, "supabase", "seed.sql") : options.seedFile;
+  const configFile =
+    options.configFile !== undefined
+      ? options.configFile
+      : options.migrationsDir === undefined
+        ? join(findRepoRoot(), "supabase", "config.toml")
+        : null;
+  const authSettings: AuthSettings = { ...loadAuthSettings(configFile), ...options.auth };
+  const mailbox = new Mailbox();
 
   await prepareDataDir(dataDir);
   const release = await claimDataDir(dataDir, log);
@@ -186,6 +223,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.dbPort) await assertPortFree(options.dbPort, DB_PORT_ENV);
     const gateway = await openGateway(options.gatewayPort ?? 0, log);
     undo.push(() => gateway.close());
+    const inbox = await openInbox(options.inboxPort ?? 0, mailbox);
+    undo.push(() => inbox.close());
 
     cluster = await startPostgres({ pgDir: layout.pgDir, workDir: dataDir, port: dbPort, log });
     undo.push(cluster.stop);
@@ -214,7 +253,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     undo.push(closePools);
     gateway.setRoutes({
       postgrestPort: postgrest.port,
-      auth: createAuthHandler(authSql, { issuer: `${url}/auth/v1`, jwtSecret: LOCAL_JWT_SECRET }, log),
+      auth: createAuthHandler(
+        authSql,
+        { issuer: `${url}/auth/v1`, jwtSecret: LOCAL_JWT_SECRET },
+        authSettings,
+        mailbox,
+        log,
+      ),
       storage: createStorageHandler(storageSql, layout.storageDir, LOCAL_JWT_SECRET, log),
     });
 
@@ -237,6 +282,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       process.off("exit", killOnExit);
       await runSteps([
         () => gateway.close(),
+        () => inbox.close(),
         closePools,
         stopPostgrest,
         () => runningCluster.stop(),
@@ -254,6 +300,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwtSecret: LOCAL_JWT_SECRET,
       gatewayPort: gateway.port,
       dbPort,
+      inboxUrl: inbox.url,
+      inboxPort: inbox.port,
+      mailbox,
+      authSettings,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

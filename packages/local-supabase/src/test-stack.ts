@@ -11,6 +11,7 @@ export interface ProvidedSupabase {
   anonKey: string;
   serviceRoleKey: string;
   dbUrl: string;
+  inboxUrl: string;
 }
 
 declare module "vitest" {
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       anonKey: stack.anonKey,
       serviceRoleKey: stack.serviceRoleKey,
       dbUrl: stack.dbUrl,
+      inboxUrl: stack.inboxUrl,
     });
     return async () => {
       await stack.stop();

@@ -16,27 +16,44 @@ import {
   type UserRow,
 } from "./users.ts";
 import { banUntil, normalizeEmail } from "./validation.ts";
+import { generateLink } from "./admin-links.ts";
 import { jsonb } from "../sql-json.ts";
 
 const DEFAULT_PER_PAGE = 50;
 
-/** auth-js sends `page=&per_page=` when unset, so empty strings mean "default". */
-function positiveInt(raw: string | null, fallback: number): number {
-  const value = Number.parseInt(raw ?? "", 10);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
+/**
+ * A pagination parameter as GoTrue parses it (strconv.ParseUint): auth-js sends `page=&per_page=`
+ * when unset, so an empty string means the default; anything but digits is a 400.
+ */
+function pageParam(name: string, raw: string | null, fallback: number): number {
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw failures.validation(
+      `Bad Pagination Parameters: strconv.ParseUint: parsing "${raw}": invalid syntax`,
+    );
+  }
+  const value = Number(raw);
+  if (value < 1) throw failures.validation(`Bad Pagination Parameters: ${name} must be at least 1`);
+  return value;
 }
 
 async function listUsers(res: ServerResponse, url: URL, context: AuthContext): Promise<void> {
   const { sql } = context;
-  const page = positiveInt(url.searchParams.get("page"), 1);
-  const perPage = Math.min(positiveInt(url.searchParams.get("per_page"), DEFAULT_PER_PAGE), 1000);
+  const page = pageParam("page", url.searchParams.get("page"), 1);
+  const perPage = Math.min(pageParam("per_page", url.searchParams.get("per_page"), DEFAULT_PER_PAGE), 1000);
+  // GoTrue's `filter`: a substring of the email or the name in user_metadata.
+  const filter = url.searchParams.get("filter") ?? "";
+  const pattern = `%${filter.replace(/[\\%_]/g, "\\$&")}%`;
+  const where = filter
+    ? sql`where email ilike ${pattern} or raw_user_meta_data ->> 'full_name' ilike ${pattern}`
+    : sql``;
   const [{ total } = { total: 0 }] = await sql<{ total: number }[]>`
-    select count(*)::int as total from auth.users
+    select count(*)::int as total from auth.users ${where}
   `;
   const users = await sql<UserRow[]>`
-    select ${sql(USER_COLUMNS)} from auth.users
+    select ${sql(USER_COLUMNS)} from auth.users ${where}
     order by created_at desc nulls last, id
-    limit ${perPage} offset ${(page - 1) * perPage}
+    limit ${perPage} offset ${Math.min((page - 1) * perPage, Number.MAX_SAFE_INTEGER)}
   `;
   const identities = await identitiesOf(
     sql,
@@ -62,7 +79,7 @@ async function createUser(req: IncomingMessage, res: ServerResponse, context: Au
   if (!rawEmail) throw failures.validation("Unable to validate email address: invalid format");
   const email = normalizeEmail(rawEmail);
   const password = optionalString(body, "password");
-  if (password !== undefined) assertStrongEnough(password);
+  if (password !== undefined) assertStrongEnough(password, context.auth.minimumPasswordLength);
   if (await findUserByEmail(context.sql, email)) throw failures.emailExists();
   const id = optionalString(body, "id");
   if (id !== undefined && !UUID.test(id)) throw failures.validation("id must be a UUID");
@@ -79,6 +96,8 @@ async function createUser(req: IncomingMessage, res: ServerResponse, context: Au
       role: optionalString(body, "role") ?? "authenticated",
       phone: optionalString(body, "phone") ?? null,
       signedIn: false,
+      // The admin API keeps exactly the metadata it is given (no identity fields merged in).
+      identityInMetadata: false,
     });
   } catch (error) {
     if (error instanceof postgres.PostgresError && error.code === "23505") throw failures.emailExists();
@@ -119,7 +138,7 @@ async function updateUserById(
   }
   const password = optionalString(body, "password");
   if (password !== undefined) {
-    assertStrongEnough(password);
+    assertStrongEnough(password, context.auth.minimumPasswordLength);
     await apply(sql<UserRow[]>`
       update auth.users set encrypted_password = ${await hashPassword(password)} where id = ${user.id} returning *
     `);
@@ -182,8 +201,8 @@ async function deleteUser(
   sendJson(res, 200, json, API_VERSION_HEADERS);
 }
 
-/** `/admin/users[/:id]` for the service role only. */
-export async function adminUsers(
+/** `/admin/...` for the service role only: users and generate_link; other paths are a 404. */
+export async function adminRoutes(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
@@ -191,12 +210,14 @@ export async function adminUsers(
   context: AuthContext,
 ): Promise<void> {
   await requireAdmin(req, context.settings);
-  const id = /^\/admin\/users\/([^/]+)$/.exec(path)?.[1];
-  if (id === undefined) {
+  if (path === "/admin/generate_link" && req.method === "POST") return generateLink(req, res, url, context);
+  if (path === "/admin/users") {
     if (req.method === "GET") return listUsers(res, url, context);
     if (req.method === "POST") return createUser(req, res, context);
     throw failures.notFound(`${req.method} ${path}`);
   }
+  const id = /^\/admin\/users\/([^/]+)$/.exec(path)?.[1];
+  if (id === undefined) throw failures.notFound(`${req.method} ${path}`);
   const user = UUID.test(id) ? await findUserById(context.sql, id) : null;
   if (!user) throw failures.userNotFound();
   if (req.method === "GET")

@@ -42,8 +42,8 @@ export const failures = {
   userAlreadyExists: () => new AuthApiFailure(422, "user_already_exists", "User already registered"),
   emailExists: () =>
     new AuthApiFailure(422, "email_exists", "A user with this email address has already been registered"),
-  weakPassword: () =>
-    new AuthApiFailure(422, "weak_password", "Password should be at least 6 characters.", {
+  weakPassword: (minimum = 6) =>
+    new AuthApiFailure(422, "weak_password", `Password should be at least ${minimum} characters.`, {
       weak_password: { reasons: ["length"] },
     }),
   samePassword: () =>
@@ -65,4 +65,36 @@ export const failures = {
   notFound: (path: string) =>
     new AuthApiFailure(404, "not_found", `${path} is not supported by the local auth server`),
   unsupportedGrant: () => new AuthApiFailure(400, "validation_failed", "unsupported_grant_type"),
+  /** A link (token hash) that does not exist, was used, or is too old: GoTrue does not say which. */
+  linkExpired: () => new AuthApiFailure(403, "otp_expired", "Email link is invalid or has expired"),
+  /** The same for a code typed in (email + token). */
+  otpExpired: () => new AuthApiFailure(403, "otp_expired", "Token has expired or is invalid"),
+  bannedForVerify: () => new AuthApiFailure(403, "user_banned", "User is banned"),
+  emailRateLimit: () => new AuthApiFailure(429, "over_email_send_rate_limit", "email rate limit exceeded"),
+  sendFrequency: (seconds: number) =>
+    new AuthApiFailure(
+      429,
+      "over_email_send_rate_limit",
+      `For security purposes, you can only request this after ${seconds} seconds.`,
+    ),
+  otpDisabled: () => new AuthApiFailure(422, "otp_disabled", "Signups not allowed for otp"),
+  signupDisabled: () => new AuthApiFailure(422, "signup_disabled", "Signups not allowed for this instance"),
+  phoneProviderDisabled: () =>
+    new AuthApiFailure(400, "phone_provider_disabled", "Unsupported phone provider"),
+  flowStateNotFound: () =>
+    new AuthApiFailure(404, "flow_state_not_found", "invalid flow state, no valid flow state found"),
+  flowStateExpired: () =>
+    new AuthApiFailure(422, "flow_state_expired", "invalid flow state, flow state has expired"),
+  badCodeVerifier: () =>
+    new AuthApiFailure(
+      400,
+      "bad_code_verifier",
+      "code challenge does not match previously saved code verifier",
+    ),
+  invalidPkceParams: () =>
+    new AuthApiFailure(
+      400,
+      "validation_failed",
+      "PKCE flow requires code_challenge_method and code_challenge",
+    ),
 };

@@ -4,8 +4,9 @@ import { failures } from "./errors.ts";
 const BCRYPT_COST = 10;
 export const MIN_PASSWORD_LENGTH = 6;
 
-export function assertStrongEnough(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw failures.weakPassword();
+/** `minimum_password_length` of config.toml (GoTrue counts characters, not bytes). */
+export function assertStrongEnough(password: string, minimum = MIN_PASSWORD_LENGTH): void {
+  if ([...password].length < minimum) throw failures.weakPassword(minimum);
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -2,19 +2,50 @@ import type { IncomingMessage } from "node:http";
 import type { Sql } from "postgres";
 import { asRecord, bearerToken, BodyTooLargeError, readBody } from "../http-io.ts";
 import { JwtError, stringClaim, verifyJwt, type JwtClaims } from "../jwt.ts";
+import type { AuthSettings } from "./auth-settings.ts";
 import { AuthApiFailure, failures } from "./errors.ts";
+import type { Mailer } from "./mailer.ts";
 import type { TokenSettings } from "./sessions.ts";
 import { findUserById, type UserRow } from "./users.ts";
 
 export interface AuthContext {
   sql: Sql;
   settings: TokenSettings;
+  /** config.toml's [auth]: site URL, redirects, confirmations, OTP and email limits. */
+  auth: AuthSettings;
+  mailer: Mailer;
 }
 
 const BODY_LIMIT = 1024 * 1024;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Postgres stores neither U+0000 nor an unpaired UTF-16 surrogate (in text or jsonb).
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first string (key or value, at any depth) Postgres could not store, described, or null. */
+function unstorableText(value: unknown): string | null {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === "string") {
+      if (UNSTORABLE.test(item)) {
+        return item.includes("\u0000") ? "contains a NUL character" : "contains an unpaired surrogate";
+      }
+    } else if (Array.isArray(item)) {
+      pending.push(...(item as unknown[]));
+    } else if (typeof item === "object" && item !== null) {
+      for (const [key, inner] of Object.entries(item)) pending.push(key, inner);
+    }
+  }
+  return null;
+}
+
+/**
+ * The JSON body as an object. Text Postgres cannot store is refused here with a 400, never left to
+ * fail in the database as a 500.
+ */
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let raw: Buffer;
   try {
@@ -24,11 +55,15 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
     throw error;
   }
   if (raw.length === 0) return {};
+  let parsed: unknown;
   try {
-    return asRecord(JSON.parse(raw.toString("utf8")));
+    parsed = JSON.parse(raw.toString("utf8"));
   } catch {
     throw failures.badJson();
   }
+  const problem = unstorableText(parsed);
+  if (problem) throw failures.validation(`The request body ${problem}, which cannot be stored`);
+  return asRecord(parsed);
 }
 
 export async function requireClaims(req: IncomingMessage, settings: TokenSettings): Promise<JwtClaims> {

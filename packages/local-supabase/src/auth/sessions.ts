@@ -22,6 +22,8 @@ interface SessionRow {
   id: string;
   user_id: string;
   created_at: Date | null;
+  /** How the session was started, for the `amr` claim: password, otp, recovery, magiclink, ... */
+  method: string;
 }
 
 interface RefreshTokenRow {
@@ -59,7 +61,7 @@ export async function accessToken(
       aal: "aal1",
       amr: [
         {
-          method: "password",
+          method: session.method,
           timestamp: Math.floor((session.created_at ?? now).getTime() / 1000),
         },
       ],
@@ -104,27 +106,42 @@ export async function createSession(
   user: UserRow,
   client: ClientInfo,
   settings: TokenSettings,
+  method = "password",
 ): Promise<Record<string, unknown>> {
-  return sql.begin(async (tx) => {
-    const now = new Date();
-    const [session] = await tx<SessionRow[]>`
-      insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at, user_agent, ip)
-      values (${randomUUID()}, ${user.id}, ${now}, ${now}, 'aal1', ${now}, ${client.userAgent}, ${client.ip})
-      returning id, user_id, created_at
-    `;
-    if (!session) throw new Error("insert into auth.sessions returned no row");
-    const refreshToken = newRefreshToken();
-    await tx`
-      insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, session_id)
-      values ('00000000-0000-0000-0000-000000000000', ${refreshToken}, ${user.id}, false, ${now}, ${now}, ${session.id})
-    `;
-    const [signedIn] = await tx<UserRow[]>`
-      update auth.users set last_sign_in_at = ${now}, updated_at = ${now} where id = ${user.id}
-      returning *
-    `;
-    await tx`update auth.identities set last_sign_in_at = ${now} where user_id = ${user.id} and provider = 'email'`;
-    return sessionResponse(tx, signedIn ?? user, session, refreshToken, settings);
-  });
+  return sql.begin((tx) => createSessionIn(tx, user, client, settings, method));
+}
+
+/** createSession inside a transaction the caller holds (a verified link signs in in its own). */
+export async function createSessionIn(
+  tx: Db,
+  user: UserRow,
+  client: ClientInfo,
+  settings: TokenSettings,
+  method: string,
+): Promise<Record<string, unknown>> {
+  const now = new Date();
+  const [inserted] = await tx<Omit<SessionRow, "method">[]>`
+    insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at, user_agent, ip)
+    values (${randomUUID()}, ${user.id}, ${now}, ${now}, 'aal1', ${now}, ${client.userAgent}, ${client.ip})
+    returning id, user_id, created_at
+  `;
+  if (!inserted) throw new Error("insert into auth.sessions returned no row");
+  const session: SessionRow = { ...inserted, method };
+  await tx`
+    insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
+    values (${randomUUID()}, ${session.id}, ${now}, ${now}, ${method})
+  `;
+  const refreshToken = newRefreshToken();
+  await tx`
+    insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, session_id)
+    values ('00000000-0000-0000-0000-000000000000', ${refreshToken}, ${user.id}, false, ${now}, ${now}, ${session.id})
+  `;
+  const [signedIn] = await tx<UserRow[]>`
+    update auth.users set last_sign_in_at = ${now}, updated_at = ${now} where id = ${user.id}
+    returning *
+  `;
+  await tx`update auth.identities set last_sign_in_at = ${now} where user_id = ${user.id} and provider = 'email'`;
+  return sessionResponse(tx, signedIn ?? user, session, refreshToken, settings);
 }
 
 type RefreshOutcome = { failure: AuthApiFailure } | { response: Record<string, unknown> };
@@ -147,7 +164,11 @@ export async function refreshSession(
     `;
     if (!current?.session_id) return { failure: failures.refreshTokenNotFound() };
     const [session] = await tx<SessionRow[]>`
-      select id, user_id, created_at from auth.sessions where id = ${current.session_id} for update
+      select s.id, s.user_id, s.created_at,
+        coalesce((select c.authentication_method from auth.mfa_amr_claims c
+                  where c.session_id = s.id order by c.created_at limit 1), 'password') as method
+      from auth.sessions s
+      where s.id = ${current.session_id} for update of s
     `;
     if (!session) return { failure: failures.refreshTokenNotFound() };
     const user = await findUserById(tx, session.user_id);

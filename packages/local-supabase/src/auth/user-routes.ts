@@ -5,9 +5,21 @@ import { API_VERSION_HEADERS, AuthApiFailure, failures } from "./errors.ts";
 import { assertStrongEnough, hashPassword, verifyPassword } from "./passwords.ts";
 import { clientInfo, readJsonBody, requireUser, type AuthContext } from "./request-auth.ts";
 import { assertMaySignIn, createSession, refreshSession } from "./sessions.ts";
-import { findUserByEmail, insertUser, loadUserJson, mergeMetadata, type UserRow } from "./users.ts";
+import { clearTokens } from "./email-tokens.ts";
+import { createFlowState, pkceParams, sendConfirmation, sendEmailChange } from "./email-sends.ts";
+import { referrer } from "./redirects.ts";
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  loadUserJson,
+  mergeMetadata,
+  type UserRow,
+} from "./users.ts";
 import { normalizeEmail } from "./validation.ts";
+import { pkceGrant } from "./verify-routes.ts";
 import { jsonb } from "../sql-json.ts";
+import { randomUUID } from "node:crypto";
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof postgres.PostgresError && error.code === "23505";
@@ -19,38 +31,83 @@ function databaseErrorSavingUser(error: unknown): AuthApiFailure {
   return new AuthApiFailure(500, "unexpected_failure", `Database error saving new user: ${detail}`);
 }
 
-export async function signUp(req: IncomingMessage, res: ServerResponse, context: AuthContext): Promise<void> {
+export async function signUp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  context: AuthContext,
+): Promise<void> {
   const body = await readJsonBody(req);
+  if (context.auth.disableSignup) throw failures.signupDisabled();
   const rawEmail = optionalString(body, "email");
   const password = optionalString(body, "password") ?? "";
   if (!rawEmail) throw failures.validation("To signup, please provide your email");
   const email = normalizeEmail(rawEmail);
-  assertStrongEnough(password);
-  if (await findUserByEmail(context.sql, email)) throw failures.userAlreadyExists();
+  assertStrongEnough(password, context.auth.minimumPasswordLength);
+  const pkce = pkceParams(body);
+  const autoconfirm = context.auth.mailerAutoconfirm;
+  const existing = await findUserByEmail(context.sql, email);
+  if (existing?.email_confirmed_at) {
+    if (autoconfirm) throw failures.userAlreadyExists();
+    // With confirmations on, GoTrue answers a repeated sign-up like a new one: no enumeration.
+    return sendJson(res, 200, obfuscatedUser(email, asRecord(body.data)), API_VERSION_HEADERS);
+  }
+  const passwordHash = existing ? null : await hashPassword(password);
+  const redirectTo = referrer(context.auth, req, url);
 
   let user: UserRow;
   try {
-    // Mailer autoconfirm, as `supabase start` runs by default: the user can sign in at once.
-    user = await insertUser(context.sql, {
-      email,
-      passwordHash: await hashPassword(password),
-      emailConfirmed: true,
-      userMetadata: asRecord(body.data),
-      appMetadata: {},
-      role: "authenticated",
-      phone: null,
-      signedIn: true,
+    user = await context.sql.begin(async (tx) => {
+      // An unconfirmed account is not updated (its owner is unproven): the confirmation goes again.
+      const created =
+        existing ??
+        (await insertUser(tx, {
+          email,
+          passwordHash,
+          emailConfirmed: autoconfirm,
+          userMetadata: asRecord(body.data),
+          appMetadata: {},
+          role: "authenticated",
+          phone: null,
+          signedIn: autoconfirm,
+        }));
+      if (!autoconfirm) {
+        if (pkce) await createFlowState(tx, created.id, "email/signup", pkce);
+        await sendConfirmation(tx, context.mailer, created, pkce !== null, redirectTo);
+      }
+      return (await findUserById(tx, created.id)) ?? created;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw failures.userAlreadyExists();
+    if (error instanceof AuthApiFailure) throw error;
     throw databaseErrorSavingUser(error);
   }
+  if (!autoconfirm) return sendJson(res, 200, await loadUserJson(context.sql, user), API_VERSION_HEADERS);
   sendJson(
     res,
     200,
     await createSession(context.sql, user, clientInfo(req), context.settings),
     API_VERSION_HEADERS,
   );
+}
+
+/** What GoTrue shows for a sign-up of a taken address when confirmations are on. */
+function obfuscatedUser(email: string, data: Record<string, unknown>): Record<string, unknown> {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    aud: "authenticated",
+    role: "authenticated",
+    email,
+    phone: "",
+    confirmation_sent_at: now,
+    app_metadata: { provider: "email", providers: ["email"] },
+    user_metadata: data,
+    identities: [],
+    created_at: now,
+    updated_at: now,
+    is_anonymous: false,
+  };
 }
 
 export async function token(
@@ -72,6 +129,9 @@ export async function token(
       API_VERSION_HEADERS,
     );
     return;
+  }
+  if (grantType === "pkce") {
+    return sendJson(res, 200, await pkceGrant(req, body, context), API_VERSION_HEADERS);
   }
   if (grantType !== "password") throw failures.unsupportedGrant();
 
@@ -106,51 +166,60 @@ export async function getUser(
 export async function updateUser(
   req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
   context: AuthContext,
 ): Promise<void> {
-  const { user } = await requireUser(req, context);
+  const { user, sessionId } = await requireUser(req, context);
   const body = await readJsonBody(req);
   const { sql } = context;
-  const now = new Date();
 
-  let updated = user;
-  const save = async (change: Promise<UserRow[]>): Promise<void> => {
-    const [row] = await change;
-    if (row) updated = row;
-  };
-
-  if (body.data !== undefined) {
-    const metadata = mergeMetadata(updated.raw_user_meta_data, asRecord(body.data));
-    await save(sql<UserRow[]>`
-      update auth.users set raw_user_meta_data = ${jsonb(sql, metadata)}, updated_at = ${now}
-      where id = ${user.id} returning *
-    `);
-  }
   const password = optionalString(body, "password");
-  if (password !== undefined) {
-    assertStrongEnough(password);
-    if (await verifyPassword(password, updated.encrypted_password)) throw failures.samePassword();
-    await save(sql<UserRow[]>`
-      update auth.users set encrypted_password = ${await hashPassword(password)}, updated_at = ${now}
-      where id = ${user.id} returning *
-    `);
-  }
+  if (password !== undefined) assertStrongEnough(password, context.auth.minimumPasswordLength);
   const rawEmail = optionalString(body, "email");
-  if (rawEmail !== undefined) {
-    const email = normalizeEmail(rawEmail);
+  const email = rawEmail ? normalizeEmail(rawEmail) : undefined;
+  const changingEmail = email !== undefined && email !== user.email;
+  if (changingEmail) {
     const owner = await findUserByEmail(sql, email);
     if (owner && owner.id !== user.id) throw failures.emailExists();
-    // No mail is sent locally, so the change applies at once (as with autoconfirm).
-    await save(sql<UserRow[]>`
-      update auth.users set email = ${email}, updated_at = ${now} where id = ${user.id} returning *
-    `);
-    await sql`
-      update auth.identities
-      set identity_data = identity_data || jsonb_build_object('email', ${email}::text), updated_at = ${now}
-      where user_id = ${user.id} and provider = 'email'
-    `;
   }
-  sendJson(res, 200, await loadUserJson(sql, updated), API_VERSION_HEADERS);
+  if (body.app_metadata !== undefined) {
+    throw new AuthApiFailure(403, "not_admin", "Updating app_metadata requires admin privileges");
+  }
+  if (password && (await verifyPassword(password, user.encrypted_password))) throw failures.samePassword();
+  const pkce = changingEmail ? pkceParams(body) : null;
+  const passwordHash = password ? await hashPassword(password) : undefined;
+  const redirectTo = referrer(context.auth, req, url);
+
+  const updated = await sql.begin(async (tx) => {
+    if (passwordHash !== undefined) {
+      // As GoTrue's UpdatePassword: pending links stop working and every other session ends.
+      await tx`
+        update auth.users
+        set encrypted_password = ${passwordHash}, confirmation_token = '', confirmation_sent_at = null,
+            recovery_token = '', recovery_sent_at = null, email_change_token_current = '',
+            email_change_token_new = '', email_change_sent_at = null, updated_at = now()
+        where id = ${user.id}
+      `;
+      await clearTokens(tx, user.id);
+      await tx`delete from auth.sessions where user_id = ${user.id} and id is distinct from ${sessionId ?? null}`;
+    }
+    if (body.data !== undefined) {
+      const current = (await findUserById(tx, user.id)) ?? user;
+      const metadata = mergeMetadata(current.raw_user_meta_data, asRecord(body.data));
+      await tx`
+        update auth.users set raw_user_meta_data = ${jsonb(tx, metadata)}, updated_at = now()
+        where id = ${user.id}
+      `;
+    }
+    if (changingEmail) {
+      const current = (await findUserById(tx, user.id)) ?? user;
+      if (pkce) await createFlowState(tx, user.id, "email_change", pkce);
+      // Even with autoconfirm a permanent user confirms a new address by link (GoTrue does too).
+      await sendEmailChange(tx, context.mailer, current, email, pkce !== null, redirectTo);
+    }
+    return findUserById(tx, user.id);
+  });
+  sendJson(res, 200, await loadUserJson(sql, updated ?? user), API_VERSION_HEADERS);
 }
 
 export async function logout(

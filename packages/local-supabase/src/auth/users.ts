@@ -26,6 +26,11 @@ export interface UserRow {
   banned_until: Date | null;
   deleted_at: Date | null;
   is_anonymous: boolean;
+  confirmation_sent_at: Date | null;
+  recovery_sent_at: Date | null;
+  email_change: string | null;
+  email_change_sent_at: Date | null;
+  email_change_confirm_status: number | null;
 }
 
 export interface IdentityRow {
@@ -59,6 +64,11 @@ export const USER_COLUMNS = [
   "banned_until",
   "deleted_at",
   "is_anonymous",
+  "confirmation_sent_at",
+  "recovery_sent_at",
+  "email_change",
+  "email_change_sent_at",
+  "email_change_confirm_status",
 ];
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | null> {
@@ -104,6 +114,10 @@ export function userJson(user: UserRow, identities: IdentityRow[] = []): JsonObj
     phone_confirmed_at: iso(user.phone_confirmed_at),
     confirmed_at: iso(user.confirmed_at),
     invited_at: iso(user.invited_at),
+    confirmation_sent_at: iso(user.confirmation_sent_at),
+    recovery_sent_at: iso(user.recovery_sent_at),
+    new_email: user.email_change || undefined,
+    email_change_sent_at: iso(user.email_change_sent_at),
     last_sign_in_at: iso(user.last_sign_in_at),
     banned_until: iso(user.banned_until),
     deleted_at: iso(user.deleted_at),
@@ -161,11 +175,16 @@ export interface NewUser {
   phone: string | null;
   signedIn: boolean;
   id?: string;
+  /**
+   * Sign-up copies the identity's data (sub, email, email_verified, phone_verified) into
+   * user_metadata, as GoTrue does; the admin API keeps exactly the metadata it was given.
+   */
+  identityInMetadata?: boolean;
+  invited?: boolean;
 }
 
 /**
- * Inserts the user and its email identity. As in current GoTrue, the identity data (sub, email,
- * email_verified, phone_verified) is merged into user_metadata.
+ * Inserts the user and its email identity.
  */
 export async function insertUser(db: Db, input: NewUser): Promise<UserRow> {
   const id = input.id ?? randomUUID();
@@ -176,18 +195,19 @@ export async function insertUser(db: Db, input: NewUser): Promise<UserRow> {
     email_verified: input.emailConfirmed,
     phone_verified: false,
   };
-  const userMetadata = { ...input.userMetadata, ...identityData };
+  const userMetadata =
+    input.identityInMetadata === false ? input.userMetadata : { ...input.userMetadata, ...identityData };
   const appMeta = { provider: "email", providers: ["email"], ...input.appMetadata };
   const [user] = await db<UserRow[]>`
     insert into auth.users (
       instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, last_sign_in_at,
       raw_app_meta_data, raw_user_meta_data, created_at, updated_at, phone,
-      confirmation_token, recovery_token, email_change_token_new, email_change
+      confirmation_token, recovery_token, email_change_token_new, email_change, invited_at
     ) values (
       '00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', ${input.role}, ${input.email},
       ${input.passwordHash}, ${input.emailConfirmed ? now : null}, ${input.signedIn ? now : null},
       ${jsonb(db, appMeta)}, ${jsonb(db, userMetadata)}, ${now}, ${now}, ${input.phone},
-      '', '', '', ''
+      '', '', '', '', ${input.invited ? now : null}
     )
     returning ${db(USER_COLUMNS)}
   `;

@@ -20,6 +20,7 @@ export function localBanner(stack: Stack, appUrl: string, logins: DemoLogin[], s
       ["SQL", `psql ${stack.dbUrl}`],
       ["anon key", stack.anonKey],
       ["service_role key", stack.serviceRoleKey],
+      ["Inbox", `${stack.inboxUrl}  ${dim("(every auth email: resets, sign-in links, invitations)")}`],
       ["App", appUrl],
     ]),
   ];

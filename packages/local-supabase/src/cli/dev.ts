@@ -63,7 +63,10 @@ export async function dev(): Promise<void> {
       dataDir,
       gatewayPort: portFromEnv("LOCAL_SUPABASE_PORT", 54321),
       dbPort: portFromEnv("LOCAL_SUPABASE_DB_PORT", 54322),
+      inboxPort: portFromEnv("LOCAL_SUPABASE_INBOX_PORT", 54324),
       seedFile,
+      // Links in emails lead back to the app that is running, wherever PORT put it.
+      auth: { siteUrl: appUrl },
       log: (line) => {
         // Postgres and PostgREST chatter (including the SQL errors RLS produces in normal use) stays
         // out of the terminal; our own lines and crashes do not.

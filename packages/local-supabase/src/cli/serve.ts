@@ -37,12 +37,14 @@ export async function serve(): Promise<void> {
   stack = await startStack({
     dataDir: join(dir, "data"),
     gatewayPort: portFromEnv("LOCAL_SUPABASE_PORT", E2E_GATEWAY_PORT),
+    inboxPort: portFromEnv("LOCAL_SUPABASE_INBOX_PORT", 0),
+    auth: { siteUrl: appUrl },
     log: (line) => {
       if (!line.startsWith("[postgres]") && !line.startsWith("[postgrest]"))
         console.info(`[local-supabase] ${line}`);
     },
   });
-  console.info(`[local-supabase] API ${stack.url}, database ${stack.dbUrl}`);
+  console.info(`[local-supabase] API ${stack.url}, database ${stack.dbUrl}, inbox ${stack.inboxUrl}`);
   const env = appEnvironment(stack, appUrl, cronSecret);
   // Lets end-to-end tests reach the stack behind the app (SQL checks, a second app server).
   const infoFile = process.env.LOCAL_SUPABASE_INFO_FILE;
@@ -55,6 +57,7 @@ export async function serve(): Promise<void> {
         dbUrl: stack.dbUrl,
         anonKey: stack.anonKey,
         serviceRoleKey: stack.serviceRoleKey,
+        inboxUrl: stack.inboxUrl,
         cronSecret,
       }),
     );
