@@ -22,7 +22,8 @@ export async function proxy(request: NextRequest) {
     https: isHttpsRequest(request.nextUrl.protocol, request.headers.get("x-forwarded-proto")),
   });
 
-  if (!pathname.startsWith("/api/") && !isLocale(firstSegment)) {
+  // /auth/confirm and /auth/callback (where links in auth emails lead) carry no locale of their own.
+  if (!pathname.startsWith("/api/") && !pathname.startsWith("/auth/") && !isLocale(firstSegment)) {
     const url = request.nextUrl.clone();
     url.pathname = `/${defaultLocale}${pathname === "/" ? "" : pathname}`;
     return withHeaders(NextResponse.redirect(url), headers);

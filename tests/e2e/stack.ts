@@ -16,6 +16,8 @@ export interface E2eStack {
   dbUrl: string;
   anonKey: string;
   serviceRoleKey: string;
+  /** The local inbox (every email the auth server sent), on a web page and at /api/v1/messages. */
+  inboxUrl: string;
   cronSecret: string;
 }
 

@@ -116,3 +116,37 @@ export async function uploadFileAs(user: TestUser, params: { orgId: string; reco
   if (error) throw error;
   return data;
 }
+
+export interface InboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  created_at: string;
+  html: string;
+  links: string[];
+}
+
+/** The emails the stack's auth server sent to `to`, newest first, with their links (the local inbox's API). */
+export async function inbox(to: string): Promise<InboxMessage[]> {
+  const base = stack().inboxUrl;
+  const list = (await (await fetch(`${base}/api/v1/messages?to=${encodeURIComponent(to)}`)).json()) as {
+    messages: { id: string }[];
+  };
+  return Promise.all(
+    list.messages.map(
+      async ({ id }) => (await (await fetch(`${base}/api/v1/messages/${id}`)).json()) as InboxMessage,
+    ),
+  );
+}
+
+/** The token hash and type of the /auth/confirm link in an email (as the app's templates write it). */
+export function confirmLink(message: InboxMessage): { tokenHash: string; type: string; next: string } {
+  const link = message.links.find((href) => href.includes("/auth/confirm?"));
+  if (!link) throw new Error(`no /auth/confirm link in "${message.subject}"`);
+  const url = new URL(link);
+  return {
+    tokenHash: url.searchParams.get("token_hash") ?? "",
+    type: url.searchParams.get("type") ?? "",
+    next: url.searchParams.get("next") ?? "",
+  };
+}

@@ -13,6 +13,7 @@ export function MemberRoleForm({
   userId,
   role,
   disabled,
+  locale,
   labels,
 }: {
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
@@ -20,6 +21,7 @@ export function MemberRoleForm({
   userId: string;
   role: string;
   disabled?: boolean;
+  locale: string;
   labels: { role: string; roles: Dictionary["roles"] };
 }) {
   const [state, formAction, pending] = useActionState(action, idleFormState);
@@ -28,6 +30,7 @@ export function MemberRoleForm({
     <form ref={formRef} action={formAction} className="flex items-center gap-2">
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="locale" value={locale} />
       <label className="sr-only" htmlFor={`role-${userId}`}>
         {labels.role}
       </label>

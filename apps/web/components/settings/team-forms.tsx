@@ -9,38 +9,40 @@ import type { Dictionary } from "@/lib/i18n/dictionaries";
 
 type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
 
-export function AddMemberForm({
+export function InviteForm({
   action,
   orgId,
+  locale,
   canGrantOwner,
   labels,
 }: {
   action: Action;
   orgId: string;
+  locale: string;
   canGrantOwner: boolean;
-  labels: Dictionary["team"]["addForm"] & { roles: Dictionary["roles"] };
+  labels: Dictionary["team"]["inviteForm"] & { roles: Dictionary["roles"] };
 }) {
   return (
     <ActionForm
       action={action}
-      hidden={{ orgId }}
+      hidden={{ orgId, locale }}
       submitLabel={labels.submit}
       pendingLabel={labels.pending}
       resetOnSuccess
       className="space-y-3"
-      data-test="add-member-form"
+      data-test="invite-form"
     >
       {(state) => (
         <>
           <div>
-            <Label htmlFor="member-email">{labels.email}</Label>
-            <Input id="member-email" name="email" type="email" required />
+            <Label htmlFor="invite-email">{labels.email}</Label>
+            <Input id="invite-email" name="email" type="email" autoComplete="off" required />
             <FieldError state={state} name="email" />
           </div>
           <div>
-            <Label htmlFor="member-role">{labels.role}</Label>
+            <Label htmlFor="invite-role">{labels.role}</Label>
             <select
-              id="member-role"
+              id="invite-role"
               name="role"
               defaultValue="member"
               className="h-10 w-full rounded-md border border-slate-300 bg-surface px-3 text-sm"

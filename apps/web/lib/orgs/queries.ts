@@ -2,7 +2,6 @@ import "server-only";
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 
-import { createAdminSupabaseClient } from "@/lib/supabase/admin";
 import type { Database } from "@/lib/supabase/database.types";
 
 type Client = SupabaseClient<Database>;
@@ -25,16 +24,6 @@ export async function listMembers(client: Client, orgId: string) {
     email: byId.get(m.user_id)?.email ?? "",
     displayName: byId.get(m.user_id)?.display_name ?? null,
   }));
-}
-
-export async function findUserIdByEmail(email: string): Promise<string | null> {
-  const { data, error } = await createAdminSupabaseClient()
-    .from("profiles")
-    .select("id")
-    .eq("email", email.toLowerCase())
-    .maybeSingle();
-  if (error) throw new Error(`Could not look the user up: ${error.message}`);
-  return data?.id ?? null;
 }
 
 export async function listPlans(client: Client) {

@@ -16,14 +16,6 @@ export const createOrgSchema = z.object({
 
 export const switchOrgSchema = z.object({ orgId: uuidSchema });
 
-export const addMemberSchema = z.object({
-  orgId: uuidSchema,
-  email: z
-    .email({ message: "Enter the email address the person signed up with." })
-    .transform((e) => e.toLowerCase()),
-  role: orgRoleSchema,
-});
-
 export const changeRoleSchema = z.object({ orgId: uuidSchema, userId: uuidSchema, role: orgRoleSchema });
 
 export const removeMemberSchema = z.object({ orgId: uuidSchema, userId: uuidSchema });

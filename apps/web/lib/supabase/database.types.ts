@@ -239,6 +239,59 @@ export type Database = {
           },
         ]
       }
+      invitations: {
+        Row: {
+          created_at: string
+          email: string
+          expires_at: string
+          id: string
+          invited_by: string | null
+          last_sent_at: string
+          org_id: string
+          responded_at: string | null
+          responded_by: string | null
+          role: Database["public"]["Enums"]["org_role"]
+          send_count: number
+          status: Database["public"]["Enums"]["invitation_status"]
+        }
+        Insert: {
+          created_at?: string
+          email: string
+          expires_at?: string
+          id?: string
+          invited_by?: string | null
+          last_sent_at?: string
+          org_id: string
+          responded_at?: string | null
+          responded_by?: string | null
+          role?: Database["public"]["Enums"]["org_role"]
+          send_count?: number
+          status?: Database["public"]["Enums"]["invitation_status"]
+        }
+        Update: {
+          created_at?: string
+          email?: string
+          expires_at?: string
+          id?: string
+          invited_by?: string | null
+          last_sent_at?: string
+          org_id?: string
+          responded_at?: string | null
+          responded_by?: string | null
+          role?: Database["public"]["Enums"]["org_role"]
+          send_count?: number
+          status?: Database["public"]["Enums"]["invitation_status"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invitations_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       memberships: {
         Row: {
           created_at: string
@@ -1007,6 +1060,15 @@ export type Database = {
           trailing_average: number
         }[]
       }
+      create_invitation: {
+        Args: {
+          p_actor: string
+          p_email: string
+          p_org_id: string
+          p_role: Database["public"]["Enums"]["org_role"]
+        }
+        Returns: string
+      }
       create_organization: {
         Args: { p_is_personal?: boolean; p_name: string; p_owner: string }
         Returns: string
@@ -1038,6 +1100,18 @@ export type Database = {
       renew_usage_export: {
         Args: { p_lease_id: string; p_ttl_seconds: number }
         Returns: boolean
+      }
+      resend_invitation: {
+        Args: { p_actor: string; p_invitation_id: string; p_org_id: string }
+        Returns: undefined
+      }
+      respond_to_invitation: {
+        Args: { p_accept: boolean; p_invitation_id: string; p_user: string }
+        Returns: string
+      }
+      revoke_invitation: {
+        Args: { p_actor: string; p_invitation_id: string; p_org_id: string }
+        Returns: undefined
       }
       run_automation: {
         Args: {
@@ -1159,6 +1233,7 @@ export type Database = {
       automation_action: "tag" | "archive"
       automation_run_status: "succeeded" | "failed"
       automation_trigger: "manual" | "schedule"
+      invitation_status: "pending" | "accepted" | "declined" | "revoked"
       org_role: "owner" | "admin" | "member"
       subscription_status: "active" | "trialing" | "past_due" | "canceled"
     }
@@ -1291,6 +1366,7 @@ export const Constants = {
       automation_action: ["tag", "archive"],
       automation_run_status: ["succeeded", "failed"],
       automation_trigger: ["manual", "schedule"],
+      invitation_status: ["pending", "accepted", "declined", "revoked"],
       org_role: ["owner", "admin", "member"],
       subscription_status: ["active", "trialing", "past_due", "canceled"],
     },

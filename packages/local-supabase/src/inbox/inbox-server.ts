@@ -168,6 +168,8 @@ function handle(mailbox: Mailbox, req: IncomingMessage, res: ServerResponse): vo
     return sendJson(res, 200, messageJson(message, true));
   }
   if (url.pathname === "/") return sendPage(res, 200, listPage(mailbox, to));
+  // Browsers ask for one on every page; an empty answer keeps their consoles quiet.
+  if (url.pathname === "/favicon.ico") return sendEmpty(res, 204);
   if (messageId) {
     const message = mailbox.get(messageId);
     if (message) return sendPage(res, 200, messagePage(message));

@@ -1,19 +1,28 @@
 import { notFound } from "next/navigation";
 
 import { MemberRoleForm } from "@/components/settings/member-role-form";
-import { AddMemberForm, CreateOrgForm } from "@/components/settings/team-forms";
+import { CreateOrgForm, InviteForm } from "@/components/settings/team-forms";
 import { ActionForm } from "@/components/ui/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireAuth } from "@/lib/auth/server";
 import { isLocale } from "@/lib/i18n/config";
 import { getDictionary, pageTitle } from "@/lib/i18n/dictionaries";
+import { formatDateTime } from "@/lib/format";
 import { interpolate, labelFor } from "@/lib/i18n/format";
+import { listPendingInvitations } from "@/lib/invitations/queries";
 import { rich } from "@/lib/i18n/rich";
 import { getCurrentOrg } from "@/lib/orgs/current";
 import { listMembers } from "@/lib/orgs/queries";
 
-import { addMemberAction, changeRoleAction, createOrgAction, removeMemberAction } from "./actions";
+import {
+  changeRoleAction,
+  createOrgAction,
+  inviteAction,
+  removeMemberAction,
+  resendInvitationAction,
+  revokeInvitationAction,
+} from "./actions";
 
 export const generateMetadata = pageTitle("team");
 
@@ -23,8 +32,11 @@ export default async function TeamPage({ params }: { params: Promise<{ locale: s
   const ctx = await requireAuth({ locale, next: `/${locale}/settings/team` });
   const { current } = await getCurrentOrg(ctx);
   if (!current) notFound();
-  const members = await listMembers(ctx.supabase, current.id);
   const canManage = current.role === "owner" || current.role === "admin";
+  const [members, invitations] = await Promise.all([
+    listMembers(ctx.supabase, current.id),
+    canManage ? listPendingInvitations(ctx.supabase, current.id) : Promise.resolve([]),
+  ]);
   const dictionary = getDictionary(locale);
   const t = dictionary.team;
   const roleLabels = { role: t.roleForm.role, roles: dictionary.roles };
@@ -56,12 +68,13 @@ export default async function TeamPage({ params }: { params: Promise<{ locale: s
                   userId={member.user_id}
                   role={member.role}
                   disabled={!canManage || (member.role === "owner" && current.role !== "owner")}
+                  locale={locale}
                   labels={roleLabels}
                 />
                 {canManage || member.user_id === ctx.user.id ? (
                   <ActionForm
                     action={removeMemberAction}
-                    hidden={{ orgId: current.id, userId: member.user_id }}
+                    hidden={{ orgId: current.id, userId: member.user_id, locale }}
                     submitLabel={member.user_id === ctx.user.id ? t.leave : t.remove}
                     pendingLabel={t.removing}
                     submitVariant="ghost"
@@ -78,19 +91,83 @@ export default async function TeamPage({ params }: { params: Promise<{ locale: s
         </ul>
       </Card>
 
+      {canManage ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>{t.invitationsTitle}</CardTitle>
+            <CardDescription>{t.invitationsDescription}</CardDescription>
+          </CardHeader>
+          {invitations.length === 0 ? (
+            <CardContent>
+              <p className="text-sm text-slate-500" data-test="invitations-empty">
+                {t.invitationsEmpty}
+              </p>
+            </CardContent>
+          ) : (
+            <ul className="divide-y divide-slate-100 border-t border-slate-100" data-test="invitations-list">
+              {invitations.map((invitation) => {
+                return (
+                  <li
+                    key={invitation.id}
+                    className="flex flex-wrap items-center justify-between gap-3 px-5 py-3"
+                    data-test="invitation"
+                  >
+                    <div className="min-w-0">
+                      <p className="truncate font-medium">{invitation.email}</p>
+                      <p className="text-xs text-slate-500">
+                        {interpolate(t.invitedAs, {
+                          role: labelFor(dictionary.roles, invitation.role),
+                          date: formatDateTime(invitation.created_at, locale),
+                        })}{" "}
+                        ·{" "}
+                        {invitation.expired ? (
+                          <Badge tone="amber">{t.expired}</Badge>
+                        ) : (
+                          interpolate(t.expires, { date: formatDateTime(invitation.expires_at, locale) })
+                        )}
+                      </p>
+                    </div>
+                    <div className="flex flex-wrap items-center gap-2">
+                      <ActionForm
+                        action={resendInvitationAction}
+                        hidden={{ orgId: current.id, invitationId: invitation.id, locale }}
+                        submitLabel={t.resend}
+                        pendingLabel={t.resending}
+                        submitVariant="secondary"
+                        data-test="invitation-resend"
+                      />
+                      <ActionForm
+                        action={revokeInvitationAction}
+                        hidden={{ orgId: current.id, invitationId: invitation.id, locale }}
+                        submitLabel={t.revoke}
+                        pendingLabel={t.revoking}
+                        submitVariant="ghost"
+                        confirm={interpolate(t.revokeConfirm, { email: invitation.email })}
+                        data-test="invitation-revoke"
+                      />
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </Card>
+      ) : null}
+
       <div className="grid gap-6 md:grid-cols-2">
         {canManage ? (
           <Card>
             <CardHeader>
-              <CardTitle>{t.addTitle}</CardTitle>
-              <CardDescription>{t.addDescription}</CardDescription>
+              <CardTitle>{t.inviteTitle}</CardTitle>
+              <CardDescription>{t.inviteDescription}</CardDescription>
             </CardHeader>
             <CardContent>
-              <AddMemberForm
-                action={addMemberAction}
+              <InviteForm
+                action={inviteAction}
                 orgId={current.id}
+                locale={locale}
                 canGrantOwner={current.role === "owner"}
-                labels={{ ...t.addForm, roles: dictionary.roles }}
+                labels={{ ...t.inviteForm, roles: dictionary.roles }}
               />
             </CardContent>
           </Card>
