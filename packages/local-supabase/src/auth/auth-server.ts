@@ -11,6 +11,7 @@ import { requireAdmin, type AuthContext } from "./request-auth.ts";
 import type { TokenSettings } from "./sessions.ts";
 import { getUser, logout, signUp, token, updateUser } from "./user-routes.ts";
 import { verifyGet, verifyPost } from "./verify-routes.ts";
+import { factors, identities, reauthenticate, SSO_DISABLED } from "./unsupported-routes.ts";
 
 function publicSettings(auth: AuthSettings): Record<string, unknown> {
   return {
@@ -61,6 +62,10 @@ export function createAuthHandler(
       return invite(req, res, url, context);
     }
     if (path === "/admin" || path.startsWith("/admin/")) return adminRoutes(req, res, path, url, context);
+    if (path === "/reauthenticate" && method === "GET") return reauthenticate(req, res, context);
+    if (path === "/sso" && method === "POST") throw SSO_DISABLED();
+    if (path.startsWith("/user/identities")) return identities(req, context);
+    if (path === "/factors" || path.startsWith("/factors/")) return factors(req, path, context);
     throw failures.notFound(`${method} ${path}`);
   };
 

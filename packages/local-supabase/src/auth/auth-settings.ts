@@ -3,7 +3,14 @@ import { dirname, resolve } from "node:path";
 import { parse } from "smol-toml";
 
 /** The emails the auth server sends, by the `type` their links verify. */
-export const EMAIL_ACTIONS = ["invite", "confirmation", "recovery", "magic_link", "email_change"] as const;
+export const EMAIL_ACTIONS = [
+  "invite",
+  "confirmation",
+  "recovery",
+  "magic_link",
+  "email_change",
+  "reauthentication",
+] as const;
 export type EmailAction = (typeof EMAIL_ACTIONS)[number];
 
 export interface EmailTemplate {
@@ -72,6 +79,13 @@ export const DEFAULT_TEMPLATES: Record<EmailAction, EmailTemplate> = {
 <p>Follow the link below to confirm {{ .NewEmail }} as your new email address.</p>
 <p><a href="{{ .ConfirmationURL }}">Confirm new email address</a></p>
 <p>If you didn't request this change, you can safely ignore this email.</p>`,
+  },
+  reauthentication: {
+    subject: "{{ .Token }} is your verification code",
+    body: `<h2>Your verification code</h2>
+
+<p>Use the code below to verify your identity. It expires shortly.</p>
+<p>{{ .Token }}</p>`,
   },
 };
 

@@ -169,3 +169,27 @@ export async function sendEmailChange(
     ...(secure ? [{ ...common, to: current, otp: otpCurrent, tokenHash: hashCurrent }] : []),
   );
 }
+
+/** GET /reauthenticate's code, which a password change may require as `nonce`. */
+export async function sendReauthentication(tx: Db, mailer: Mailer, user: UserRow): Promise<void> {
+  const [row] = await tx<{ reauthentication_sent_at: Date | null }[]>`
+    select reauthentication_sent_at from auth.users where id = ${user.id}
+  `;
+  assertSendFrequency(mailer, row?.reauthentication_sent_at ?? null);
+  const otp = generateOtp(mailer.settings.otpLength);
+  const hash = tokenHash(emailOf(user), otp);
+  await tx`
+    update auth.users set reauthentication_token = ${hash}, reauthentication_sent_at = now() where id = ${user.id}
+  `;
+  await storeToken(tx, user.id, "reauthentication_token", hash, emailOf(user));
+  sendAuthEmail(mailer, {
+    action: "reauthentication",
+    verifyType: "reauthentication",
+    to: emailOf(user),
+    otp,
+    tokenHash: hash,
+    redirectTo: mailer.settings.siteUrl,
+    email: emailOf(user),
+    userMetadata: user.raw_user_meta_data ?? {},
+  });
+}

@@ -18,6 +18,7 @@ import {
 } from "./users.ts";
 import { normalizeEmail } from "./validation.ts";
 import { pkceGrant } from "./verify-routes.ts";
+import { idTokenProviderDisabled, WEB3_DISABLED } from "./unsupported-routes.ts";
 import { jsonb } from "../sql-json.ts";
 import { randomUUID } from "node:crypto";
 
@@ -130,6 +131,8 @@ export async function token(
     );
     return;
   }
+  if (grantType === "web3") throw WEB3_DISABLED();
+  if (grantType === "id_token") throw idTokenProviderDisabled(body);
   if (grantType === "pkce") {
     return sendJson(res, 200, await pkceGrant(req, body, context), API_VERSION_HEADERS);
   }

@@ -209,8 +209,11 @@ export async function verifyPost(
   let email = "";
   if (params.token) {
     if (params.phone && !params.email) {
-      if (params.type !== "sms" && params.type !== "phone_change") throw failures.otpExpired();
-      throw failures.phoneProviderDisabled();
+      // No account here has a phone number: a well-formed one simply matches nobody.
+      const phone = params.phone.replace(/^\+/, "").replaceAll(" ", "");
+      if (!/^[1-9][0-9]{1,14}$/.test(phone))
+        throw failures.validation("Invalid phone number format (E.164 required)");
+      throw failures.otpExpired();
     }
     if (!params.email || params.phone) {
       throw failures.validation("Only an email address or phone number should be provided on verify");
@@ -221,7 +224,7 @@ export async function verifyPost(
       throw new AuthApiFailure(422, "validation_failed", "Invalid email format");
     }
   }
-  if (params.type === "sms" || params.type === "phone_change") throw failures.phoneProviderDisabled();
+  if (params.type === "sms" || params.type === "phone_change") throw failures.otpExpired();
 
   const client = clientInfo(req);
   const outcome = await context.sql.begin(async (tx) => {
