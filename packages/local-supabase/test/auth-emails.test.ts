@@ -558,3 +558,45 @@ describe("POST /logout scopes", () => {
     expect(await alive(a.token)).toBe(false);
   });
 });
+
+describe("what this project leaves off", () => {
+  const post = (path: string, body: unknown, token = cli.stack.anonKey) =>
+    fetch(`${cli.stack.url}/auth/v1${path}`, {
+      method: "POST",
+      headers: {
+        apikey: cli.stack.anonKey,
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+
+  it("answers phone codes, SSO, Web3 and ID tokens as GoTrue does when they are off", async () => {
+    const badPhone = await post("/verify", { phone: "not-a-phone", token: "123456", type: "sms" });
+    expect(badPhone.status).toBe(400);
+    expect(await badPhone.json()).toMatchObject({ message: "Invalid phone number format (E.164 required)" });
+    const unknownPhone = await post("/verify", { phone: "+15555550100", token: "123456", type: "sms" });
+    expect(unknownPhone.status).toBe(403);
+    expect(await unknownPhone.json()).toMatchObject({ code: "otp_expired" });
+    expect(await (await post("/sso", { domain: "example.com" })).json()).toMatchObject({
+      code: "saml_provider_disabled",
+    });
+    expect(await (await post("/token?grant_type=web3", {})).json()).toMatchObject({
+      code: "web3_provider_disabled",
+    });
+    const idToken = await post("/token?grant_type=id_token", { provider: "google", id_token: "x" });
+    expect(idToken.status).toBe(400);
+    expect(await idToken.json()).toMatchObject({ code: "provider_disabled" });
+  });
+
+  it("emails a reauthentication code to a signed-in user", async () => {
+    const email = address("reauth");
+    await userWithPassword(cli, email);
+    const client = supabaseClient(cli.stack);
+    await client.auth.signInWithPassword({ email, password: "first-password-1" });
+    expect((await client.auth.reauthenticate()).error).toBeNull();
+    expect(lastMail(cli, email).subject).toMatch(/^\d{6} is your verification code$/);
+    const again = await client.auth.reauthenticate();
+    expect(again.error?.code).toBe("over_email_send_rate_limit");
+  });
+});
