@@ -444,6 +444,156 @@ describe("PUT /user with a new email", () => {
   });
 });
 
+// Each emailed token, sent the way the app sends it: it works once, only for its own type, and not
+// after otp_expiry; a second email of the kind within max_frequency is refused.
+describe("every emailed token: once, for its type, until it expires", () => {
+  type OtpType = "signup" | "invite" | "recovery" | "magiclink" | "email_change";
+  interface TokenCase {
+    type: OtpType;
+    /** A type whose tokens live elsewhere: verifying as it must fail. */
+    wrongType: OtpType;
+    sentAtColumn: "confirmation_sent_at" | "recovery_sent_at" | "email_change_sent_at";
+    env: () => TestStack;
+    /** Sends the email (creating the account first where needed); answers where it went. */
+    send(email: string): Promise<{ to: string; error: { status?: number; code?: string } | null }>;
+    /** Whether a second send within max_frequency is refused (invites and the confirming stack's 0 s have none). */
+    limited: boolean;
+  }
+
+  const cases: TokenCase[] = [
+    {
+      type: "recovery",
+      wrongType: "signup",
+      sentAtColumn: "recovery_sent_at",
+      env: () => cli,
+      limited: true,
+      async send(email) {
+        await userWithPassword(cli, email).catch(() => undefined);
+        const { error } = await supabaseClient(cli.stack).auth.resetPasswordForEmail(email);
+        return { to: email, error };
+      },
+    },
+    {
+      type: "magiclink",
+      wrongType: "invite",
+      sentAtColumn: "recovery_sent_at",
+      env: () => cli,
+      limited: true,
+      async send(email) {
+        await userWithPassword(cli, email).catch(() => undefined);
+        const { error } = await supabaseClient(cli.stack).auth.signInWithOtp({
+          email,
+          options: { shouldCreateUser: false },
+        });
+        return { to: email, error };
+      },
+    },
+    {
+      type: "invite",
+      wrongType: "recovery",
+      sentAtColumn: "confirmation_sent_at",
+      env: () => cli,
+      limited: false,
+      async send(email) {
+        const admin = supabaseClient(cli.stack, cli.stack.serviceRoleKey).auth.admin;
+        const { error } = await admin.inviteUserByEmail(email);
+        return { to: email, error };
+      },
+    },
+    {
+      type: "email_change",
+      wrongType: "recovery",
+      sentAtColumn: "email_change_sent_at",
+      env: () => cli,
+      limited: true,
+      async send(email) {
+        await userWithPassword(cli, email).catch(() => undefined);
+        const client = supabaseClient(cli.stack);
+        await client.auth.signInWithPassword({ email, password: "first-password-1" });
+        const to = `new-${email}`;
+        const { error } = await client.auth.updateUser({ email: to });
+        return { to, error };
+      },
+    },
+    {
+      type: "signup",
+      wrongType: "magiclink",
+      sentAtColumn: "confirmation_sent_at",
+      env: () => confirming,
+      limited: false,
+      async send(email) {
+        const { error } = await supabaseClient(confirming.stack).auth.signUp({
+          email,
+          password: "long-enough-1",
+        });
+        return { to: email, error };
+      },
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.type}: the code works once and not as ${c.wrongType}`, async () => {
+      const env = c.env();
+      const email = address(`once-${c.type}`);
+      const sent = await c.send(email);
+      expect(sent.error).toBeNull();
+      const token = otpOf(lastMail(env, sent.to));
+      const verify = (type: OtpType) =>
+        supabaseClient(env.stack).auth.verifyOtp({ email: sent.to, token, type });
+
+      const wrong = await verify(c.wrongType);
+      expect(wrong.error?.status).toBe(403);
+      expect(wrong.error?.code).toBe("otp_expired");
+      const right = await verify(c.type);
+      expect(right.error).toBeNull();
+      expect(right.data.session?.user.email).toBe(sent.to);
+      const reused = await verify(c.type);
+      expect(reused.error?.status).toBe(403);
+      expect(reused.error?.code).toBe("otp_expired");
+    });
+
+    it(`${c.type}: the code fails after otp_expiry${c.limited ? "; a second email within max_frequency is refused" : ""}`, async () => {
+      const env = c.env();
+      const email = address(`late-${c.type}`);
+      const sent = await c.send(email);
+      expect(sent.error).toBeNull();
+      const token = otpOf(lastMail(env, sent.to));
+      if (c.limited) {
+        const again = await c.send(email);
+        expect(again.error?.status).toBe(429);
+        expect(again.error?.code).toBe("over_email_send_rate_limit");
+        expect(env.stack.mailbox.list(sent.to)).toHaveLength(1);
+      }
+      const sql = postgres(env.stack.dbUrl, { max: 1, onnotice: () => undefined });
+      try {
+        await sql`
+          update auth.users set ${sql(c.sentAtColumn)} = now() - interval '2 hours'
+          where email = ${email}
+        `;
+      } finally {
+        await sql.end();
+      }
+      const late = await supabaseClient(env.stack).auth.verifyOtp({ email: sent.to, token, type: c.type });
+      expect(late.error?.code).toBe("otp_expired");
+      expect(late.data.session).toBeNull();
+    });
+  }
+
+  it("POST /resend within max_frequency answers 429 and sends nothing", async () => {
+    const email = address("resend");
+    await userWithPassword(cli, email);
+    const client = supabaseClient(cli.stack);
+    await client.auth.signInWithPassword({ email, password: "first-password-1" });
+    const next = address("resend-new");
+    expect((await client.auth.updateUser({ email: next })).error).toBeNull();
+    // GoTrue finds the user by the current address and sends to the pending one.
+    const resent = await client.auth.resend({ type: "email_change", email });
+    expect(resent.error?.status).toBe(429);
+    expect(resent.error?.code).toBe("over_email_send_rate_limit");
+    expect(cli.stack.mailbox.list(next)).toHaveLength(1);
+  });
+});
+
 describe("confirmations on: sign-up, resend and the hourly email limit", () => {
   it("signs up without a session until the confirmation link is followed", async () => {
     const email = address("confirm");
