@@ -92,6 +92,9 @@ test.describe("account flows through the local inbox", () => {
 
     await page.goto("/en/sign-in");
     await page.getByTestId("magic-link-link").click();
+    // The sign-in page has an Email field too: fill the new page's, not the one being left.
+    await expect(page).toHaveURL(/\/en\/magic-link$/);
+    await expect(page.getByRole("heading", { name: "Sign in by email" })).toBeVisible();
     await page.getByLabel("Email").fill(email);
     await page.getByTestId("email-link-submit").click();
     await expect(page.getByTestId("form-success")).toContainText("a sign-in link is on its way");
