@@ -231,10 +231,11 @@ describe("the platform console", () => {
       expect(after.stored - before.stored).toBeGreaterThanOrEqual(1);
       expect(after.duplicates - before.duplicates).toBeGreaterThanOrEqual(1);
       expect(after.rejected - before.rejected).toBeGreaterThanOrEqual(1);
-      const reason = Object.keys(after.reasons).find(
+      // Other files' refusals (NUL bytes, bad shapes) may grow in the same hour too.
+      const grown = Object.keys(after.reasons).filter(
         (r) => (after.reasons[r] ?? 0) > (before.reasons[r] ?? 0),
       );
-      expect(reason).toMatch(/event_type/);
+      expect(grown).toContainEqual(expect.stringMatching(/event_type/));
     });
   });
 
