@@ -73,8 +73,13 @@ describe("the platform console", () => {
     if (error) throw error;
   });
 
+  /** Runs of exactly today, daily: only the console's action logs those (the cron rolls past days). */
   async function runsLogged(): Promise<number> {
-    const [row] = await db<{ n: number }[]>`select count(*)::int as n from public.usage_aggregation_runs`;
+    const [row] = await db<{ n: number }[]>`
+      select count(*)::int as n from public.usage_aggregation_runs
+      where period_type = 'daily'
+        and period_start = date_trunc('day', now() at time zone 'utc') at time zone 'utc'
+        and period_end = date_trunc('day', now() at time zone 'utc') at time zone 'utc' + interval '1 day'`;
     return row?.n ?? 0;
   }
 

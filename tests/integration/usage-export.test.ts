@@ -757,29 +757,30 @@ describe("ranges that reach before the raw events kept", () => {
     const orgId = await createOrg(owner);
     const ctx = await sessionOf(owner);
     const secret = (await createApiKey(owner.client, { orgId, userId: owner.id, name: "retention" })).secret;
-    await spend(owner.id, orgId, "api_call", 1, new Date("2010-01-05T10:00:00Z"), {
+    await spend(owner.id, orgId, "api_call", 1, new Date("2022-03-05T10:00:00Z"), {
       route: "/x",
       status: 200,
     });
-    await spend(owner.id, orgId, "api_call", 1, new Date("2010-01-05T11:00:00Z"), {
+    await spend(owner.id, orgId, "api_call", 1, new Date("2022-03-05T11:00:00Z"), {
       route: "/x",
       status: 200,
     });
-    // As if retention had dropped every month before 2010 (nothing in this database is older).
-    await db`update public.usage_retention set raw_from = '2010-01-01T00:00:00Z'`;
+    // As if retention had dropped every month before March 2022 (no test writes anything older but
+    // 2022-03's own events here, and reads of others' months are unchanged by the flag).
+    await db`update public.usage_retention set raw_from = '2022-03-01T00:00:00Z'`;
     try {
-      const reaching = await exportText(ctx, `org=${orgId}&from=2009-12-01&to=2010-01-31&granularity=raw`);
+      const reaching = await exportText(ctx, `org=${orgId}&from=2022-02-01&to=2022-03-31&granularity=raw`);
       expect(reaching.response.status).toBe(200);
       expect(reaching.response.headers.get("x-usage-granularity")).toBe("daily");
-      expect(reaching.response.headers.get("x-usage-raw-events-from")).toBe("2010-01-01T00:00:00.000Z");
+      expect(reaching.response.headers.get("x-usage-raw-events-from")).toBe("2022-03-01T00:00:00.000Z");
       expect(reaching.response.headers.get("x-usage-notice")).toMatch(
-        /^Raw events before 2010-01-01T00:00:00.000Z are no longer kept/,
+        /^Raw events before 2022-03-01T00:00:00.000Z are no longer kept/,
       );
       expect(reaching.response.headers.get("content-disposition")).toContain("daily");
       const rows = csvRows(reaching.text);
-      expect(rows.map((r) => [r.period_start, r.api_calls])).toEqual([["2010-01-05T00:00:00.000Z", "2"]]);
+      expect(rows.map((r) => [r.period_start, r.api_calls])).toEqual([["2022-03-05T00:00:00.000Z", "2"]]);
 
-      const kept = await exportText(ctx, `org=${orgId}&from=2010-01-01&to=2010-01-31&granularity=raw`);
+      const kept = await exportText(ctx, `org=${orgId}&from=2022-03-01&to=2022-03-31&granularity=raw`);
       expect(kept.response.headers.get("x-usage-granularity")).toBe("raw");
       expect(kept.response.headers.get("x-usage-notice")).toBeNull();
       expect(csvRows(kept.text)).toHaveLength(2);
@@ -787,7 +788,7 @@ describe("ranges that reach before the raw events kept", () => {
       const answer = async (from: string) => {
         const response = await usageQueryRoute(
           new Request(
-            `http://localhost/api/v1/usage?metric=api_call&window=month&from=${from}&to=2010-01-31`,
+            `http://localhost/api/v1/usage?metric=api_call&window=month&from=${from}&to=2022-03-31`,
             {
               headers: { authorization: `Bearer ${secret}` },
             },
@@ -799,11 +800,11 @@ describe("ranges that reach before the raw events kept", () => {
           (await response.json()) as { data: { total: number; raw_events_from: string; notice?: string } }
         ).data;
       };
-      const before = await answer("2009-11-01");
+      const before = await answer("2022-01-01");
       expect(before.total).toBe(2);
-      expect(before.raw_events_from).toBe("2010-01-01T00:00:00.000Z");
+      expect(before.raw_events_from).toBe("2022-03-01T00:00:00.000Z");
       expect(before.notice).toMatch(/roll-ups, in whole UTC days/);
-      expect((await answer("2010-01-01")).notice).toBeUndefined();
+      expect((await answer("2022-03-01")).notice).toBeUndefined();
     } finally {
       await db`update public.usage_retention set raw_from = null`;
     }

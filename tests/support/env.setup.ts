@@ -9,7 +9,7 @@ process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey;
 process.env.CRON_SECRET = "test-cron-secret";
 // Low enough that the rate-limit test needs few requests: 20 per key per 10 s window.
 process.env.USAGE_INGEST_RATE_LIMIT = "20";
-// Tests write events on days in 2024-2025 (days no other test uses): keep every raw month, so the
+// Tests write events on days years back (days no other test uses): keep every raw event, so the
 // cron's retention never drops a month another test is still writing to. Retention has its own
 // stack (supabase/tests/scale.test.ts).
-process.env.USAGE_RETENTION_MONTHS = "120";
+process.env.USAGE_RETENTION_MONTHS = "0";

@@ -166,8 +166,8 @@ export interface ScheduledAggregationOptions {
   now?: Date;
   /** Stop starting new steps after this long; what is left is reported and done by the next run. */
   budgetMs?: number;
-  /** Raw months to keep (older, rolled-up months are dropped); USAGE_RETENTION_MONTHS. */
-  retentionMonths?: number;
+  /** Raw months to keep (older, rolled-up months are dropped; null keeps all); USAGE_RETENTION_MONTHS. */
+  retentionMonths?: number | null;
   /** At most this many aggregate_usage calls per run (tests and manual catch-up); the rest wait. */
   stepLimit?: number;
 }
@@ -221,10 +221,9 @@ export async function runScheduledAggregation(options: ScheduledAggregationOptio
   await runSteps(planAggregation(await readState(), now).daily, "days");
   await runSteps(planAggregation(await readState(), now).monthly, "months");
 
+  const keepMonths = options.retentionMonths === undefined ? usageRetentionMonths() : options.retentionMonths;
   const retention =
-    Date.now() < deadline
-      ? await applyRetention(options.retentionMonths ?? usageRetentionMonths(), deadline)
-      : null;
+    keepMonths !== null && Date.now() < deadline ? await applyRetention(keepMonths, deadline) : null;
   const alerts = await recordUsageAlerts();
 
   return {

@@ -119,7 +119,7 @@ export async function ingestEvents(events: unknown[], { principal, admin }: ApiK
         reason: "created_at is in the future",
       });
     }
-    if (createdAt < oldest) {
+    if (oldest && createdAt < oldest) {
       return results.push({
         index,
         idempotency_key: key,

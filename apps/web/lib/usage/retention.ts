@@ -7,14 +7,16 @@ import type { Database } from "@/lib/supabase/database.types";
 
 /**
  * How long raw events are kept, and how long one cron run may roll up. Raw months older than
- * USAGE_RETENTION_MONTHS (default 13) are dropped once rolled up; roll-ups are kept for good.
+ * USAGE_RETENTION_MONTHS (default 13; 0 keeps every raw event) are dropped once rolled up;
+ * roll-ups are kept for good.
  */
 const retentionSchema = z.object({
   USAGE_RETENTION_MONTHS: z.coerce
     .number({ message: "USAGE_RETENTION_MONTHS must be a whole number of months" })
     .int("USAGE_RETENTION_MONTHS must be a whole number of months")
-    .min(2, "USAGE_RETENTION_MONTHS must be at least 2")
-    .max(120, "USAGE_RETENTION_MONTHS must be at most 120")
+    .refine((months) => months === 0 || (months >= 2 && months <= 120), {
+      message: "USAGE_RETENTION_MONTHS must be 0 (keep every raw event) or between 2 and 120",
+    })
     .default(13),
   USAGE_AGGREGATION_BUDGET_MS: z.coerce
     .number({ message: "USAGE_AGGREGATION_BUDGET_MS must be a number of milliseconds" })
@@ -30,8 +32,9 @@ function settings() {
   });
 }
 
-export function usageRetentionMonths(): number {
-  return settings().USAGE_RETENTION_MONTHS;
+/** Months of raw events kept; null: every raw event is kept (USAGE_RETENTION_MONTHS=0). */
+export function usageRetentionMonths(): number | null {
+  return settings().USAGE_RETENTION_MONTHS || null;
 }
 
 export function usageAggregationBudgetMs(): number {
@@ -42,8 +45,8 @@ export function usageAggregationBudgetMs(): number {
  * The oldest instant raw events are kept from once retention has run: the start of the UTC month
  * `months` before this one. Events older than that are refused by the ingestion API.
  */
-export function rawRetentionHorizon(now: Date, months: number = usageRetentionMonths()): Date {
-  return addUtcMonths(startOfUtcMonth(now), -months);
+export function rawRetentionHorizon(now: Date, months: number | null = usageRetentionMonths()): Date | null {
+  return months === null ? null : addUtcMonths(startOfUtcMonth(now), -months);
 }
 
 /** Where raw events start now (null: retention has dropped nothing yet), as the database says. */
