@@ -700,6 +700,8 @@ begin
     if coalesce(v_daily_mark, '-infinity') < v_end then
       perform public.aggregate_usage('daily', greatest(v_start, coalesce(v_daily_mark, v_start)), v_end, p_org_ids);
     end if;
+    -- Those days are runs of their own, logged with their own times; this run is the month's sum.
+    v_started := clock_timestamp();
   end if;
 
   create temporary table if not exists pg_temp.usage_rollup (

@@ -560,6 +560,10 @@ export const de: Dictionary = {
       other: "{count} Ereignisse liegen außerhalb jeder Monatspartition; das nächste Rollup verschiebt sie.",
     },
     partitionsNone: "Keine Partitionen.",
+    emptyPartitions: {
+      one: "{count} weiterer Monat hat eine leere Partition ({from} – {to}), bereit für seine Ereignisse.",
+      other: "{count} weitere Monate haben leere Partitionen ({from} – {to}), bereit für ihre Ereignisse.",
+    },
     lateNone: "Keine: alle verspäteten Ereignisse sind zusammengefasst.",
     runsNone: "Bisher lief keine Aggregation.",
     status: { succeeded: "erfolgreich", failed: "fehlgeschlagen" },

@@ -550,6 +550,10 @@ export const en = {
       other: "{count} events are outside every monthly partition; the next roll-up moves them.",
     },
     partitionsNone: "No partitions.",
+    emptyPartitions: {
+      one: "{count} more month has an empty partition ({from} – {to}), ready for its events.",
+      other: "{count} more months have empty partitions ({from} – {to}), ready for their events.",
+    },
     lateNone: "None: late events are all rolled up.",
     runsNone: "No aggregation has run yet.",
     status: { succeeded: "succeeded", failed: "failed" },

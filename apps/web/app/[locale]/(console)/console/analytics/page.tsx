@@ -61,6 +61,11 @@ export default async function ConsoleAnalyticsPage({
       {org.name}
     </Link>
   );
+  // Monthly partitions that are empty and small are summed up in one line, not listed.
+  const isEmpty = (partition: (typeof data.health.partitions)[number]) =>
+    partition.month !== null && partition.rows === 0 && partition.bytes <= 100_000;
+  const shownPartitions = data.health.partitions.filter((partition) => !isEmpty(partition));
+  const emptyPartitions = data.health.partitions.filter(isEmpty);
   const planName = (planId: string | null) =>
     data.counts.subscriptions.find((plan) => plan.plan === planId)?.name ?? planId ?? "—";
   const signupTotal = data.counts.signups.reduce((sum, day) => sum + day.count, 0);
@@ -471,6 +476,14 @@ export default async function ConsoleAnalyticsPage({
               {data.health.rawFrom
                 ? interpolate(t.rawFrom, { date: formatDay(data.health.rawFrom, locale, true) })
                 : t.rawFromAll}
+              {emptyPartitions.length > 0 ? (
+                <span className="mt-1 block" data-test="console-empty-partitions">
+                  {plural(locale, t.emptyPartitions, emptyPartitions.length, {
+                    from: formatMonth(emptyPartitions[0]?.month ?? "", locale),
+                    to: formatMonth(emptyPartitions.at(-1)?.month ?? "", locale),
+                  })}
+                </span>
+              ) : null}
               {data.health.defaultRows > 0 ? (
                 <span className="mt-1 block font-medium text-amber-800" data-test="console-default-rows">
                   {plural(locale, t.defaultRows, data.health.defaultRows)}
@@ -486,21 +499,17 @@ export default async function ConsoleAnalyticsPage({
             { header: t.columns.rowsEstimate, numeric: true },
             { header: t.columns.size, numeric: true },
           ]}
-          rows={data.health.partitions
-            .filter(
-              (partition) => partition.rows > 0 || partition.month === null || partition.bytes > 100_000,
-            )
-            .map((partition) => ({
-              key: partition.name,
-              cells: [
-                <span key="name" className="font-mono text-xs">
-                  {partition.name}
-                </span>,
-                partition.month ? formatMonth(partition.month, locale) : "—",
-                formatInteger(partition.rows, locale),
-                formatBytes(partition.bytes, locale),
-              ],
-            }))}
+          rows={shownPartitions.map((partition) => ({
+            key: partition.name,
+            cells: [
+              <span key="name" className="font-mono text-xs">
+                {partition.name}
+              </span>,
+              partition.month ? formatMonth(partition.month, locale) : "—",
+              formatInteger(partition.rows, locale),
+              formatBytes(partition.bytes, locale),
+            ],
+          }))}
         />
       </section>
 
