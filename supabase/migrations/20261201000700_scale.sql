@@ -839,31 +839,38 @@ grant execute on function public.aggregate_usage(text, timestamptz, timestamptz,
 ------------------------------------------------------------------------------------------------
 create or replace function private.usage_origin(p_org_id uuid, p_user_id uuid)
 returns timestamptz
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select least(
-    (select least(
-       (select min(a.period_start) from public.usage_aggregations a
-        where a.period_type = 'daily' and (p_org_id is null or a.org_id = p_org_id)
-          and (p_user_id is null or a.user_id = p_user_id)),
-       (select min(a.period_start) from public.usage_aggregations a
-        where a.period_type = 'monthly' and (p_org_id is null or a.org_id = p_org_id)
-          and (p_user_id is null or a.user_id = p_user_id)))),
-    case
-      when p_org_id is not null then
-        (select min(e.created_at) from public.usage_events e
-         where e.org_id = p_org_id and (p_user_id is null or e.user_id = p_user_id))
-      when p_user_id is not null then
-        (select min(e.created_at) from public.usage_events e where e.user_id = p_user_id)
-      else
-        least(
-          (select min(m)::timestamp at time zone 'utc' from private.usage_partition_months() m),
-          (select min(d.created_at) from usage_partitions.usage_events_default d))
-    end
-  );
+begin
+  -- One statement per scope, each an index range (a "p_org_id is null or org_id = p_org_id"
+  -- predicate would cost a sequential scan of the roll-ups in a cached plan).
+  if p_org_id is not null and p_user_id is not null then
+    return least(
+      (select min(a.period_start) from public.usage_aggregations a
+       where a.user_id = p_user_id and a.period_type = 'daily' and a.org_id = p_org_id),
+      (select min(a.period_start) from public.usage_aggregations a
+       where a.user_id = p_user_id and a.period_type = 'monthly' and a.org_id = p_org_id),
+      (select min(e.created_at) from public.usage_events e where e.user_id = p_user_id and e.org_id = p_org_id));
+  elsif p_org_id is not null then
+    return least(
+      (select min(a.period_start) from public.usage_aggregations a where a.org_id = p_org_id and a.period_type = 'daily'),
+      (select min(a.period_start) from public.usage_aggregations a where a.org_id = p_org_id and a.period_type = 'monthly'),
+      (select min(e.created_at) from public.usage_events e where e.org_id = p_org_id));
+  elsif p_user_id is not null then
+    return least(
+      (select min(a.period_start) from public.usage_aggregations a where a.user_id = p_user_id and a.period_type = 'daily'),
+      (select min(a.period_start) from public.usage_aggregations a where a.user_id = p_user_id and a.period_type = 'monthly'),
+      (select min(e.created_at) from public.usage_events e where e.user_id = p_user_id));
+  end if;
+  return least(
+    (select min(a.period_start) from public.usage_aggregations a where a.period_type = 'daily'),
+    (select min(a.period_start) from public.usage_aggregations a where a.period_type = 'monthly'),
+    (select min(m)::timestamp at time zone 'utc' from private.usage_partition_months() m),
+    (select min(d.created_at) from usage_partitions.usage_events_default d));
+end;
 $$;
 revoke execute on function private.usage_origin(uuid, uuid) from public, anon;
 grant execute on function private.usage_origin(uuid, uuid) to authenticated, service_role;
