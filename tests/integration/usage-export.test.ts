@@ -570,7 +570,9 @@ describe("usage exports", () => {
       );
       expect(retained.length).toBeGreaterThanOrEqual(6);
       expect(Math.max(early, late)).toBeLessThan(received / 2);
-      expect(late - early).toBeLessThan(received / 16);
+      // Two pages of 5,000 rows and the chunk in flight are a few MB whenever the sample is taken;
+      // a file kept in memory would grow by the whole of it (received).
+      expect(late - early).toBeLessThan(received / 8);
       await expect.poll(async () => leases(bigOwner.id)).toBe(0);
     }, 180_000);
 

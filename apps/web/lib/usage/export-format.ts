@@ -74,15 +74,16 @@ function csvCell(cell: Cell): string {
  * general CSV library here.
  */
 export function csvChunk(rows: Cell[][]): string {
-  let out = "";
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      if (i > 0) out += ",";
-      out += csvCell(row[i] ?? null);
-    }
-    out += "\r\n";
+  if (rows.length === 0) return "";
+  // Joined, not concatenated cell by cell: one flat string per page, not a rope of every cell.
+  const lines = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] ?? [];
+    const cells = new Array<string>(row.length);
+    for (let i = 0; i < row.length; i++) cells[i] = csvCell(row[i] ?? null);
+    lines[r] = cells.join(",");
   }
-  return out;
+  return `${lines.join("\r\n")}\r\n`;
 }
 
 /** The header row: fixed ASCII names, no neutralising needed. */
