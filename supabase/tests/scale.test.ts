@@ -423,6 +423,96 @@ describe("roll-ups", () => {
   });
 });
 
+describe("the storage level, read from one row per organization and month", () => {
+  const end = () => new Date(Date.now() + 86_400_000).toISOString();
+  const storage = async (
+    org: string,
+    user: string | null = null,
+    conn: Sql | postgres.TransactionSql = db,
+  ) => {
+    const [row] = await conn<{ total: string }[]>`
+      select total_quantity::text as total from public.usage_totals(${org}::uuid, ${user}::uuid, '2026-11-01', ${end()}::timestamptz)
+      where metric_type = 'storage_used'`;
+    return Number(row?.total ?? 0);
+  };
+  const rawStorage = async (org: string, user: string | null = null, before = end()) => {
+    const [row] = await db<{ total: string }[]>`
+      select coalesce(sum(quantity), 0)::text as total from public.usage_events
+      where org_id = ${org} and event_type = 'storage_used' and created_at < ${before}::timestamptz
+        and (${user}::uuid is null or user_id = ${user}::uuid)`;
+    return Number(row?.total);
+  };
+  const sentinel = (delta: number) => db`
+    update public.usage_gauge_months set total_quantity = total_quantity + ${delta}
+    where org_id = ${ORG_A} and user_id is null and metric_type = 'storage_used' and month = '2019-03-01'`;
+
+  it("keeps each month's gauge rows equal to its monthly roll-ups, per organization and per member", async () => {
+    const mismatched = await db`
+      with monthly as (
+        select (a.period_start at time zone 'utc')::date as month, a.org_id, a.user_id,
+               sum(a.total_quantity) as total, sum(a.event_count) as n
+        from public.usage_aggregations a
+        where a.period_type = 'monthly' and a.metric_type = 'storage_used' and a.org_id is not null
+        group by grouping sets ((1, a.org_id, a.user_id), (1, a.org_id))
+      )
+      select * from monthly m
+      full join (select * from public.usage_gauge_months where metric_type = 'storage_used') g
+        on g.month = m.month and g.org_id = m.org_id and g.user_id is not distinct from m.user_id
+      where g.total_quantity is distinct from m.total or g.event_count is distinct from m.n`;
+    expect(mismatched).toEqual([]);
+    const [rows] = await db<{ n: number }[]>`
+      select count(*)::int as n from public.usage_gauge_months where org_id = ${ORG_A} and month = '2019-03-01'`;
+    expect(rows?.n).toBe(2); // the organization, and the member who stored files (the other did not)
+  });
+
+  it("reads closed months from the gauge rows, and never a month whose roll-ups are stale", async () => {
+    expect(await storage(ORG_A)).toBe(await rawStorage(ORG_A));
+    // A sentinel in a closed month's organization row shows in the organization's level (and the
+    // limit gate's), not in a member's, which reads the member rows.
+    await sentinel(1_000_000);
+    expect(await storage(ORG_A)).toBe((await rawStorage(ORG_A)) + 1_000_000);
+    const [gate] = await db<{ total: string }[]>`
+      select private.metric_total(${ORG_A}::uuid, 'storage_used', '2026-11-01', ${end()}::timestamptz)::text as total`;
+    expect(Number(gate?.total)).toBe((await rawStorage(ORG_A)) + 1_000_000);
+    expect(await storage(ORG_A, USERS[0]!)).toBe(await rawStorage(ORG_A, USERS[0]!));
+
+    // A late event in that month: its roll-ups are stale, so the level reads it exactly (the
+    // sentinel is skipped), and a month's roll-up rewrites its gauge rows.
+    await db`select private.record_usage_event(${USERS[1]!}::uuid, ${ORG_A}::uuid, 'storage_used', 40, '{}'::jsonb,
+                                               '2019-03-20T00:00:00Z'::timestamptz, 'k:late-storage')`;
+    expect(await storage(ORG_A)).toBe(await rawStorage(ORG_A));
+    const [series] = await db<{ total: string }[]>`
+      select total_quantity::text as total from public.usage_series(${ORG_A}::uuid, null, '2026-01-01', '2026-02-01', 'month')
+      where bucket_start is null and metric_type = 'storage_used'`;
+    expect(Number(series?.total)).toBe(await rawStorage(ORG_A, null, "2026-01-01T00:00:00Z"));
+    await db`select public.aggregate_usage('monthly', '2019-03-01T00:00:00Z', '2019-04-01T00:00:00Z')`;
+    const [cleared] = await db<{ n: number }[]>`
+      select count(*)::int as n from public.usage_dirty_days where org_id = ${ORG_A} and day < '2019-04-01'`;
+    expect(cleared?.n).toBe(0);
+    expect(await storage(ORG_A)).toBe(await rawStorage(ORG_A));
+    expect(await storage(ORG_A, USERS[1]!)).toBe(await rawStorage(ORG_A, USERS[1]!));
+  });
+
+  it("gives a caller who sees only their own rows their own level, whatever scope they ask for", async () => {
+    await sentinel(1_000_000);
+    try {
+      const own = await db.begin(async (tx) => {
+        await tx`select set_config('role', 'authenticated', true),
+                        set_config('request.jwt.claims', ${JSON.stringify({ sub: USERS[1], role: "authenticated" })}, true)`;
+        const visible = await tx<{ n: number; whole: number }[]>`
+          select count(*)::int as n, count(*) filter (where user_id is distinct from ${USERS[1]!}::uuid)::int as whole
+          from public.usage_gauge_months`;
+        return { visible: visible[0], level: await storage(ORG_A, null, tx) };
+      });
+      expect(own.visible?.n).toBeGreaterThan(0);
+      expect(own.visible?.whole).toBe(0);
+      expect(own.level).toBe(await rawStorage(ORG_A, USERS[1]!));
+    } finally {
+      await sentinel(-1_000_000);
+    }
+  });
+});
+
 describe("retention", () => {
   const horizon = monthStart(-13);
 

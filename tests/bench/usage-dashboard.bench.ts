@@ -37,7 +37,7 @@ const CHUNK = 500_000;
 
 /** Every table a usage read depends on, emptied before and after the bench. */
 async function resetUsage() {
-  await db`truncate public.usage_events, public.usage_event_keys, public.usage_aggregations,
+  await db`truncate public.usage_events, public.usage_event_keys, public.usage_aggregations, public.usage_gauge_months,
                     public.usage_dirty_days, public.usage_dirty_months`;
   await db`update public.usage_aggregation_state set rolled_through = null, updated_at = now()`;
 }

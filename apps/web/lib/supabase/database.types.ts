@@ -840,6 +840,36 @@ export type Database = {
         }
         Relationships: []
       }
+      usage_gauge_months: {
+        Row: {
+          event_count: number
+          metric_type: string
+          month: string
+          org_id: string
+          total_quantity: number
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          event_count: number
+          metric_type: string
+          month: string
+          org_id: string
+          total_quantity: number
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          event_count?: number
+          metric_type?: string
+          month?: string
+          org_id?: string
+          total_quantity?: number
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: []
+      }
       usage_ingestion_log: {
         Row: {
           duplicates: number
