@@ -412,6 +412,7 @@ describe("usage exports", () => {
     const query = `scope=platform&from=${start.toISOString()}&to=${end.toISOString()}`;
     const pages: number[] = [];
     const { response, text } = await exportText(platformCtx, query, {
+      reader: "api",
       pageRows: 2,
       onPage: ({ rows }) => pages.push(rows),
     });
@@ -423,6 +424,8 @@ describe("usage exports", () => {
     expect(csvRows(text).map((row) => row.event_id)).toEqual(expected.map((row) => row.event_id));
     expect(expected).toHaveLength(6);
     expect(pages.every((rows) => rows <= 2)).toBe(true);
+    // COPY writes the same file in the same order.
+    expect((await exportText(platformCtx, query, { reader: "copy" })).text).toBe(text);
 
     const oneOrg = await exportText(platformCtx, `${query}&org=${otherOrgId}`);
     expect(csvRows(oneOrg.text).map((row) => row.org_id)).toEqual([otherOrgId, otherOrgId]);
@@ -515,7 +518,10 @@ describe("usage exports", () => {
       };
       collectGarbage();
       const baseline = process.memoryUsage();
-      const response = await handleUsageExport(exportRequest(`org=${bigOrg}&${bigRange}`), bigCtx, hooks);
+      const response = await handleUsageExport(exportRequest(`org=${bigOrg}&${bigRange}`), bigCtx, {
+        ...hooks,
+        reader: "api",
+      });
       expect(response.status).toBe(200);
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
 
@@ -583,7 +589,7 @@ describe("usage exports", () => {
         const response = await handleUsageExport(
           exportRequest(`org=${bigOrg}&${bigRange}`, controller.signal),
           bigCtx,
-          { pageRows: 1000, onPage: ({ index }) => pages.push(index) },
+          { reader: "api", pageRows: 1000, onPage: ({ index }) => pages.push(index) },
         );
         const reader = (response.body as ReadableStream<Uint8Array>).getReader();
         for (let i = 0; i < 4; i++) await reader.read();
@@ -596,6 +602,203 @@ describe("usage exports", () => {
         expect(seen, how).toBeLessThanOrEqual(6);
       }
     }, 60_000);
+
+    /** The export's own connection, as Postgres sees it (application_name usage-export). */
+    const copyBackends = () => db<{ state: string; wait_event: string | null }[]>`
+      select state, wait_event from pg_stat_activity
+      where application_name = 'usage-export' and query ilike 'copy%' and query like ${`%${bigOrg}%`}`;
+
+    it("streams 200k rows with COPY: every row once, flat memory, and Postgres waits for a client that does not read", async () => {
+      collectGarbage();
+      const baseline = process.memoryUsage();
+      const response = await handleUsageExport(exportRequest(`org=${bigOrg}&${bigRange}`), bigCtx, {
+        reader: "copy",
+      });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read(); // the header row
+      await reader.read(); // the first rows
+      // Back-pressure reaches Postgres: with the client not reading, the COPY waits to write.
+      await expect
+        .poll(async () => (await copyBackends()).map((b) => b.wait_event), { timeout: 10_000 })
+        .toEqual(["ClientWrite"]);
+
+      let received = 0;
+      let lines = 0;
+      let quantity = 0;
+      let tail = "";
+      let chunks = 0;
+      const retained: number[] = [];
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += value.byteLength;
+        const text = tail + decoder.decode(value, { stream: true });
+        const parts = text.split("\r\n");
+        tail = parts.pop() ?? "";
+        for (const line of parts) {
+          lines++;
+          quantity += Number(line.split(",")[9]);
+        }
+        if (++chunks % 5 === 0) {
+          collectGarbage();
+          collectGarbage();
+          const memory = process.memoryUsage();
+          retained.push(memory.heapUsed + memory.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers);
+        }
+      }
+      console.info(
+        `[copy export] retained MB: ${retained.map((r) => (r / 1e6).toFixed(1)).join(" ")}; received ${(received / 1e6).toFixed(1)} MB`,
+      );
+      expect(tail).toBe("");
+      // Every row once, each ending in CRLF (the first chunk held the rows read before the loop).
+      const [count] = await db<{ n: number }[]>`
+        select count(*)::int as n from public.usage_events where org_id = ${bigOrg}`;
+      expect(count?.n).toBe(ROWS);
+      expect(lines).toBeGreaterThan(ROWS * 0.9);
+      expect(lines).toBeLessThan(ROWS);
+      expect(quantity).toBe(lines);
+      expect(retained.length).toBeGreaterThanOrEqual(6);
+      const half = Math.floor(retained.length / 2);
+      expect(Math.max(...retained.slice(half)) - Math.max(...retained.slice(0, half))).toBeLessThan(
+        received / 8,
+      );
+      await expect.poll(async () => (await copyBackends()).length).toBe(0);
+      await expect.poll(async () => leases(bigOwner.id)).toBe(0);
+    }, 180_000);
+
+    it("ends the COPY when the client goes away", async () => {
+      for (const how of ["cancel", "abort"] as const) {
+        const controller = new AbortController();
+        const response = await handleUsageExport(
+          exportRequest(`org=${bigOrg}&${bigRange}`, controller.signal),
+          bigCtx,
+          { reader: "copy" },
+        );
+        const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+        for (let i = 0; i < 3; i++) await reader.read();
+        expect((await copyBackends()).length, how).toBe(1);
+        if (how === "cancel") await reader.cancel();
+        else controller.abort();
+        await expect.poll(async () => (await copyBackends()).length, { timeout: 10_000 }).toBe(0);
+        await expect.poll(async () => leases(bigOwner.id)).toBe(0);
+      }
+    }, 60_000);
+  });
+});
+
+describe("raw CSV read with COPY", () => {
+  // A window of its own, long ago, so other tests' events stay out of it.
+  const start = new Date(Date.UTC(2023, 4, 1) + Math.floor(Math.random() * 1e6) * 1000);
+  const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+  const range = () => `from=${start.toISOString()}&to=${at(3600).toISOString()}`;
+  let owner: TestUser, member: TestUser, quiet: TestUser, platformAdmin: TestUser;
+  let ownerCtx: AuthContext, memberCtx: AuthContext, platformCtx: AuthContext;
+  let orgId: string;
+
+  beforeAll(async () => {
+    [owner, member, quiet, platformAdmin] = await Promise.all([
+      createTestUser(),
+      createTestUser(),
+      createTestUser(),
+      createTestUser(),
+    ]);
+    orgId = await createOrg(owner, [
+      [member, "member"],
+      [quiet, "member"],
+    ]);
+    // Cells that need everything the CSV writer does: quotes, commas, line breaks inside a cell,
+    // formula starts in ASCII and full width, tabs, an empty name and none at all.
+    await db`update public.organizations set name = ${'＝Acme\r\nInc, "Ltd"\tEU'} where id = ${orgId}`;
+    await db`update public.profiles set display_name = ${'-Olga, "the owner"\nsecond line'} where id = ${owner.id}`;
+    await db`update public.profiles set display_name = '', email = ${"@member@example.com"} where id = ${member.id}`;
+    await db`update public.profiles set display_name = null where id = ${quiet.id}`;
+    await db`update auth.users set raw_app_meta_data = raw_app_meta_data || '{"platform_admin": true}'
+             where id = ${platformAdmin.id}`;
+    [ownerCtx, memberCtx, platformCtx] = (await Promise.all(
+      [owner, member, platformAdmin].map(sessionOf),
+    )) as [AuthContext, AuthContext, AuthContext];
+    await spend(owner.id, orgId, "api_call", 1, at(1), HOSTILE_DATA);
+    await spend(owner.id, orgId, "api_call", 1, at(1), { route: "/tie", status: 200 });
+    await spend(member.id, orgId, "ai_tokens_used", 1234, at(2), {
+      model: "+gpt",
+      note: 'a "quoted", line\nbreak',
+    });
+    await spend(member.id, orgId, "storage_used", -150, at(3), { path: "=x.pdf" });
+    await spend(quiet.id, orgId, "record_created", 1, at(4));
+    await spend(quiet.id, null, "user_active", 1, at(5));
+    // Stored as written: quantities with trailing zeros.
+    await db`insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
+             values (${owner.id}, ${orgId}, 'storage_used', 1.50, '{"n": -5}', ${at(6)}, ${`export-test:${randomUUID()}`}),
+                    (${owner.id}, ${orgId}, 'storage_used', 2.000, '{}', ${at(7)}, ${`export-test:${randomUUID()}`})`;
+  });
+
+  const both = async (ctx: AuthContext, query: string) => {
+    const [api, copy] = await Promise.all([
+      exportText(ctx, query, { reader: "api" }),
+      exportText(ctx, query, { reader: "copy" }),
+    ]);
+    expect(api.response.status).toBe(200);
+    expect(copy.response.status).toBe(200);
+    return { api: api.text, copy: copy.text };
+  };
+
+  it("writes the same bytes as the app's CSV writer, for an organization, a member and the platform", async () => {
+    const org = await both(ownerCtx, `org=${orgId}&${range()}`);
+    expect(org.copy).toBe(org.api);
+    const rows = csvRows(org.copy);
+    expect(rows).toHaveLength(7);
+    expectNoFormulaCells(rows);
+    expect(rows[0]?.org_name).toBe(`'＝Acme\r\nInc, "Ltd"\tEU`);
+    expect(rows.map((row) => row.quantity)).toEqual(expect.arrayContaining(["1.5", "2", "-150"]));
+    // Records end in CRLF; a line break inside a quoted cell is kept as it was.
+    expect(org.copy).toContain('"\'-Olga, ""the owner""\nsecond line"');
+    expect(org.copy.split("\r\n").at(-1)).toBe("");
+
+    const own = await both(memberCtx, `org=${orgId}&${range()}`);
+    expect(own.copy).toBe(own.api);
+    expect(csvRows(own.copy).map((row) => row.member_email)).toEqual([
+      "'@member@example.com",
+      "'@member@example.com",
+    ]);
+
+    const platform = await both(platformCtx, `scope=platform&${range()}`);
+    expect(platform.copy).toBe(platform.api);
+    expect(csvRows(platform.copy).at(-1)?.org_id).toBe("");
+  });
+
+  it("falls back to the API's pages when the direct connection fails", async () => {
+    const configured = process.env.SUPABASE_DB_URL;
+    const errors: unknown[] = [];
+    const logError = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      // Nothing listens on port 1: the connection is refused.
+      process.env.SUPABASE_DB_URL = "postgresql://postgres:postgres@127.0.0.1:1/postgres";
+      const fallback = await exportText(ownerCtx, `org=${orgId}&${range()}`);
+      await expect(exportText(ownerCtx, `org=${orgId}&${range()}`, { reader: "copy" })).rejects.toThrow();
+      process.env.SUPABASE_DB_URL = configured;
+      expect(fallback.response.status).toBe(200);
+      expect(fallback.text).toBe(
+        (await exportText(ownerCtx, `org=${orgId}&${range()}`, { reader: "copy" })).text,
+      );
+      expect(String(errors[0])).toContain("the direct connection failed");
+    } finally {
+      process.env.SUPABASE_DB_URL = configured;
+      console.error = logError;
+    }
+  });
+
+  it("refuses a scope that is not a uuid before it reaches SQL", async () => {
+    const { csvCopyStatement } = await import("@/lib/usage/export-copy");
+    const params = { start: at(0), end: at(1), metrics: ["api_call" as const] };
+    expect(() =>
+      csvCopyStatement({ ...params, scope: { orgId: "x'); drop table t; --", userId: null } }),
+    ).toThrow(/Not a uuid/);
+    expect(csvCopyStatement({ ...params, scope: { orgId, userId: null } })).toBe(
+      `copy (select * from public.usage_export_csv('${orgId}'::uuid, null, '${at(0).toISOString()}'::timestamptz, '${at(1).toISOString()}'::timestamptz, '{api_call}'::text[])) to stdout with (format csv)`,
+    );
   });
 });
 

@@ -21,6 +21,7 @@ import {
   type Cell,
   type FileNameParts,
 } from "./export-format";
+import { directDatabaseUrl, openCsvCopy, type CsvCopy } from "./export-copy";
 import { pagedStream } from "./paged-stream";
 import { readRawEventsFrom, retentionNotice } from "./retention";
 import {
@@ -78,6 +79,12 @@ export interface ExportPlan {
 export interface ExportHooks {
   onPage?: (page: { index: number; rows: number }) => void;
   pageRows?: number;
+  /**
+   * How raw CSV is read: "copy" straight from Postgres (SUPABASE_DB_URL; the default when it is
+   * set), "api" in JSON pages through the API (the default otherwise, and what JSON Lines and
+   * roll-ups always use). Tests choose one.
+   */
+  reader?: "api" | "copy";
 }
 
 /**
@@ -330,13 +337,23 @@ async function* rollupPages(
   }
 }
 
-/** The file's chunks after the header: one encoded page each, read as the consumer asks. */
+/**
+ * The file's chunks after the header, read as the consumer asks: one encoded page each, or the
+ * bytes of a COPY as Postgres sends them.
+ */
 async function* exportChunks(
   admin: AdminClient,
   plan: ExportPlan,
   signal: AbortSignal,
-  hooks: ExportHooks & { renew?: () => Promise<void> },
-): AsyncGenerator<string> {
+  hooks: ExportHooks & { renew?: () => Promise<void>; copy?: CsvCopy },
+): AsyncGenerator<string | Uint8Array> {
+  if (hooks.copy) {
+    for await (const chunk of hooks.copy.chunks) {
+      await hooks.renew?.();
+      yield chunk;
+    }
+    return;
+  }
   const columns = exportColumns(plan.granularity, plan.metrics);
   const pages =
     plan.granularity === "raw"
@@ -363,6 +380,8 @@ export function exportResponse(
     signal?: AbortSignal;
     leaseId?: string;
     hooks?: ExportHooks;
+    /** A COPY already started for this plan (raw CSV): its bytes are the file's rows. */
+    copy?: CsvCopy;
   },
 ): Response {
   const abort = new AbortController();
@@ -385,11 +404,12 @@ export function exportResponse(
 
   const body = pagedStream({
     head: exportHead(plan),
-    chunks: exportChunks(admin, plan, abort.signal, { ...options.hooks, renew }),
+    chunks: exportChunks(admin, plan, abort.signal, { ...options.hooks, renew, copy: options.copy }),
     abort,
     onEnd: () => {
       options.signal?.removeEventListener("abort", onClientGone);
       abort.abort();
+      void options.copy?.close();
       if (leaseId) void releaseExportLease(admin, leaseId);
     },
   });
@@ -404,6 +424,31 @@ export function exportResponse(
       "x-accel-buffering": "no",
     },
   });
+}
+
+/**
+ * A raw CSV export read straight from Postgres when a direct connection is configured. A
+ * connection that fails is logged and the export reads pages through the API instead, unless the
+ * caller asked for COPY.
+ */
+async function startCopy(
+  plan: ExportPlan,
+  signal: AbortSignal,
+  reader: ExportHooks["reader"],
+): Promise<CsvCopy | null> {
+  if (plan.granularity !== "raw" || plan.format !== "csv" || reader === "api") return null;
+  const url = directDatabaseUrl();
+  if (!url) {
+    if (reader === "copy") throw new Error("A COPY export needs SUPABASE_DB_URL");
+    return null;
+  }
+  try {
+    return await openCsvCopy(url, { scope: readScope(plan.target), ...plan }, signal);
+  } catch (error) {
+    if (reader === "copy") throw error;
+    console.error("[usage export] the direct connection failed; reading pages through the API", error);
+    return null;
+  }
 }
 
 function fileNameParts(plan: ExportPlan): FileNameParts {
@@ -460,11 +505,13 @@ export async function handleUsageExport(
       metrics: params.metrics,
       format: params.format,
     };
+    const copy = await startCopy(plan, request.signal, hooks.reader);
     const response = exportResponse(admin, plan, {
       fileName: exportFileName(fileNameParts(plan)),
       signal: request.signal,
       leaseId: lease.leaseId,
       hooks,
+      copy: copy ?? undefined,
     });
     response.headers.set("x-usage-granularity", plan.granularity);
     if (rawFrom) response.headers.set("x-usage-raw-events-from", rawFrom.toISOString());

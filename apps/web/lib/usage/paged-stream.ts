@@ -5,20 +5,20 @@
  */
 
 /**
- * A byte stream over an async source of text chunks, with back-pressure: pull() reads the next
+ * A byte stream over an async source of chunks (text, or bytes passed on as they are), with back-pressure: pull() reads the next
  * chunk only when the consumer's queue has room, and reads one ahead so a page is fetched while the
  * previous one is sent. `head` is sent at once. Cancelling (the client went away) aborts `abort`,
  * which stops the read in flight. `onEnd` runs once, however the stream ends.
  */
 export function pagedStream(options: {
   head: string;
-  chunks: AsyncGenerator<string>;
+  chunks: AsyncGenerator<string | Uint8Array>;
   abort: AbortController;
   onEnd: (outcome: "done" | "cancelled" | "failed", error?: unknown) => void;
 }): ReadableStream<Uint8Array> {
   const { chunks, abort } = options;
   const encoder = new TextEncoder();
-  let ahead: Promise<IteratorResult<string>> | null = null;
+  let ahead: Promise<IteratorResult<string | Uint8Array>> | null = null;
   let ended = false;
   const end = (outcome: "done" | "cancelled" | "failed", error?: unknown) => {
     if (ended) return;
@@ -59,9 +59,10 @@ export function pagedStream(options: {
               end("done");
               return;
             }
-            if (!result.value) continue;
+            const chunk = result.value;
+            if (chunk.length === 0) continue;
             ahead = next();
-            controller.enqueue(encoder.encode(result.value));
+            controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
             return;
           }
         } catch (error) {
