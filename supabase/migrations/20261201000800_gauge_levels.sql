@@ -62,8 +62,8 @@ group by grouping sets (((a.period_start at time zone 'utc')::date, a.org_id, a.
 
 ------------------------------------------------------------------------------------------------
 -- The exact reader, planned once per session: as in 20261201000700_scale.sql, with one
--- organization's reads (every dashboard read and limit check) as a static statement instead of a
--- dynamic one, and a scope's origin that probes raw partitions only before its first roll-up.
+-- organization's reads (an owner's dashboard, every limit check) as a static statement instead of
+-- a dynamic one, and a scope's origin that probes raw partitions only before its first roll-up.
 ------------------------------------------------------------------------------------------------
 create or replace function private.usage_origin(p_org_id uuid, p_user_id uuid)
 returns timestamptz
@@ -202,29 +202,29 @@ begin
 
   -- $4 month_from, $5 month_to, $6 skipped months, $7 late days, $8 roll_start, $9 closed_end,
   -- $10 p_start, $11 p_end.
-  if p_org_id is not null then
-    -- One organization (the dashboard, every limit check): a static statement, whose plan the
-    -- session keeps. The dynamic one below is planned on every call, over every partition, which
-    -- was most of a gated write's cost. The member condition is a filter on the organization's
-    -- index ranges, so one plan serves both scopes.
+  if p_org_id is not null and p_user_id is null then
+    -- One organization (the owner's dashboard, every limit check): a static statement, whose plan
+    -- the session keeps. The dynamic one below is planned on every call, over every partition,
+    -- which was most of a gated write's cost. (A member's reads stay dynamic: a generic plan could
+    -- not choose between the organization's and the member's index.)
     return query
       select a.period_start, a.org_id, a.metric_type, a.user_id, a.dimension, a.total_quantity, a.event_count
       from public.usage_aggregations a
       where a.period_type = 'monthly' and a.period_start >= v_month_from and a.period_start < v_month_to
         and a.period_start <> all (v_skip_months) and a.metric_type = any (p_metrics)
-        and a.org_id = p_org_id and (p_user_id is null or a.user_id = p_user_id)
+        and a.org_id = p_org_id
       union all
       select a.period_start, a.org_id, a.metric_type, a.user_id, a.dimension, a.total_quantity, a.event_count
       from public.usage_aggregations a
       where a.period_type = 'daily' and a.period_start >= v_roll_start and a.period_start < least(v_month_from, v_closed_end)
         and a.period_start <> all (v_late) and a.metric_type = any (p_metrics)
-        and a.org_id = p_org_id and (p_user_id is null or a.user_id = p_user_id)
+        and a.org_id = p_org_id
       union all
       select a.period_start, a.org_id, a.metric_type, a.user_id, a.dimension, a.total_quantity, a.event_count
       from public.usage_aggregations a
       where a.period_type = 'daily' and a.period_start >= greatest(v_month_to, v_roll_start) and a.period_start < v_closed_end
         and a.period_start <> all (v_late) and a.metric_type = any (p_metrics)
-        and a.org_id = p_org_id and (p_user_id is null or a.user_id = p_user_id)
+        and a.org_id = p_org_id
       union all
       select a.period_start, a.org_id, a.metric_type, a.user_id, a.dimension, a.total_quantity, a.event_count
       from unnest(v_skip_months) as m(month_start)
@@ -232,21 +232,21 @@ begin
         on a.period_type = 'daily' and a.period_start >= m.month_start
        and a.period_start < (m.month_start at time zone 'utc' + interval '1 month') at time zone 'utc'
       where a.period_start <> all (v_late) and a.metric_type = any (p_metrics)
-        and a.org_id = p_org_id and (p_user_id is null or a.user_id = p_user_id)
+        and a.org_id = p_org_id
       union all
       select e.created_at, e.org_id, e.event_type, e.user_id,
              coalesce(concat_ws(chr(31), e.event_data ->> m.dimension_fields[1], e.event_data ->> m.dimension_fields[2]), ''),
              e.quantity, 1::bigint
       from public.usage_events e join public.usage_metrics m on m.metric = e.event_type
       where e.created_at >= v_start and e.created_at < least(v_roll_start, p_end) and e.event_type = any (p_metrics)
-        and e.org_id = p_org_id and (p_user_id is null or e.user_id = p_user_id)
+        and e.org_id = p_org_id
       union all
       select e.created_at, e.org_id, e.event_type, e.user_id,
              coalesce(concat_ws(chr(31), e.event_data ->> m.dimension_fields[1], e.event_data ->> m.dimension_fields[2]), ''),
              e.quantity, 1::bigint
       from public.usage_events e join public.usage_metrics m on m.metric = e.event_type
       where e.created_at >= v_closed_end and e.created_at < p_end and e.event_type = any (p_metrics)
-        and e.org_id = p_org_id and (p_user_id is null or e.user_id = p_user_id)
+        and e.org_id = p_org_id
       union all
       select e.created_at, e.org_id, e.event_type, e.user_id,
              coalesce(concat_ws(chr(31), e.event_data ->> m.dimension_fields[1], e.event_data ->> m.dimension_fields[2]), ''),
@@ -255,7 +255,7 @@ begin
       join public.usage_events e on e.created_at >= l.day_start and e.created_at < l.day_start + interval '24 hours'
       join public.usage_metrics m on m.metric = e.event_type
       where e.event_type = any (p_metrics)
-        and e.org_id = p_org_id and (p_user_id is null or e.user_id = p_user_id);
+        and e.org_id = p_org_id;
     return;
   end if;
 
@@ -310,6 +310,12 @@ $$;
 ------------------------------------------------------------------------------------------------
 -- The level reader
 ------------------------------------------------------------------------------------------------
+
+-- The level asks for one organization's first late day and dirty month before a cut. The primary
+-- keys lead with the day (the roll-up clears a range of days), so without these that question
+-- walks every organization's marks before the cut, including the dead ones a roll-up just cleared.
+create index usage_dirty_days_org_idx on public.usage_dirty_days (org_id, day);
+create index usage_dirty_months_org_idx on public.usage_dirty_months (org_id, month);
 
 -- Whether the caller reads every member's usage of an organization, as RLS decides it for
 -- usage_aggregations: a role that bypasses RLS (the service role, a SECURITY DEFINER gate) or the
