@@ -1209,29 +1209,6 @@ export type Database = {
         }
         Returns: Json
       }
-      usage_export_csv: {
-        Args: {
-          p_end: string
-          p_metrics: string[]
-          p_org_id: string
-          p_start: string
-          p_user_id: string
-        }
-        Returns: {
-          created_at: string
-          event_data: string
-          event_id: string
-          event_type: string
-          member_email: string
-          member_name: string
-          org_id: string
-          org_name: string
-          quantity: string
-          received_at: string
-          unit: string
-          user_id: string
-        }[]
-      }
       usage_export_events: {
         Args: {
           p_after_at?: string

@@ -11,10 +11,9 @@ import { crlfRecords } from "./csv-line-endings";
 import type { ReadScope } from "./export-queries";
 
 /**
- * Raw CSV exports straight from Postgres: `COPY (select * from usage_export_csv(…)) TO STDOUT`
- * over a direct connection, its bytes passed on as they arrive. Postgres writes every cell as
- * export-format.ts would (supabase/migrations/20261201000900_usage_export_copy.sql), so the app
- * neither parses nor encodes rows; reading JSON pages through the API cost about four times as
+ * Raw CSV exports straight from Postgres: `COPY (select …) TO STDOUT` over a direct connection,
+ * its bytes passed on as they arrive. Postgres writes every cell as export-format.ts would, so the
+ * app neither parses nor encodes rows; reading JSON pages through the API cost about four times as
  * much (docs/scale.md, "Exports"). Used when SUPABASE_DB_URL is set; otherwise, or when the
  * connection fails, exports read pages through the API.
  */
@@ -46,22 +45,50 @@ export interface CsvCopyParams {
   metrics: readonly EventType[];
 }
 
+/**
+ * A text cell as export-format.ts writes it: empty for null and "", and an apostrophe in front of
+ * text a spreadsheet would take for a formula (= + - @ TAB CR and their full-width forms). COPY
+ * quotes the rest as RFC 4180 does (a quote, a comma or a line break).
+ */
+function csvText(expression: string): string {
+  const formulaStarts = "'=', '+', '-', '@', chr(9), chr(13), chr(65309), chr(65291), chr(65293), chr(65312)";
+  return `case when ${expression} = '' then null when left(${expression}, 1) in (${formulaStarts}) then '''' || ${expression} else ${expression} end`;
+}
+
+/**
+ * The COPY: every cell written by Postgres as the app's CSV writer writes it (ISO 8601 UTC times
+ * with six fraction digits, quantities without trailing zeros, neutralised text; event_data is a
+ * JSON object, so it never starts like a formula), in the export's order: one organization's or
+ * member's events by (created_at, id), every organization's by (org_id, created_at, id) with the
+ * events without one last. Names are schema-qualified.
+ */
 export function csvCopyStatement(params: CsvCopyParams): string {
   const metrics = params.metrics.map((metric) => {
     if (!METRIC.test(metric)) throw new Error(`Not a metric: ${JSON.stringify(metric)}`);
     return metric;
   });
-  return (
-    "copy (select * from public.usage_export_csv(" +
-    [
-      uuidLiteral(params.scope.orgId),
-      uuidLiteral(params.scope.userId),
-      `${quoted(params.start.toISOString())}::timestamptz`,
-      `${quoted(params.end.toISOString())}::timestamptz`,
-      `${quoted(`{${metrics.join(",")}}`)}::text[]`,
-    ].join(", ") +
-    ")) to stdout with (format csv)"
-  );
+  const { orgId, userId } = params.scope;
+  const iso = (column: string) => `to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const where = [
+    `e.created_at >= ${quoted(params.start.toISOString())}::timestamptz`,
+    `e.created_at < ${quoted(params.end.toISOString())}::timestamptz`,
+    `e.event_type = any (${quoted(`{${metrics.join(",")}}`)}::text[])`,
+    orgId === null ? null : `e.org_id = ${uuidLiteral(orgId)}`,
+    userId === null ? null : `e.user_id = ${uuidLiteral(userId)}`,
+  ].filter((condition) => condition !== null);
+  const order = orgId === null && userId === null ? "e.org_id, e.created_at, e.id" : "e.created_at, e.id";
+  return [
+    "copy (",
+    `select e.id, ${iso("e.created_at")}, ${iso("e.received_at")}, e.org_id, ${csvText("o.name")}, e.user_id,`,
+    `  ${csvText("p.display_name")}, ${csvText("p.email")}, e.event_type, trim_scale(e.quantity), m.unit, e.event_data`,
+    "from public.usage_events e",
+    "join public.usage_metrics m on m.metric = e.event_type",
+    "left join public.organizations o on o.id = e.org_id",
+    "left join public.profiles p on p.id = e.user_id",
+    `where ${where.join(" and ")}`,
+    `order by ${order}`,
+    ") to stdout with (format csv)",
+  ].join("\n");
 }
 
 export interface CsvCopy {
