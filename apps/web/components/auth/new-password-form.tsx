@@ -3,9 +3,8 @@
 import { useActionState } from "react";
 
 import { Button } from "@/components/ui/button";
-import { FieldError, FormMessage } from "@/components/ui/form-message";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
+import { FormMessage } from "@/components/ui/form-message";
+import { TextField } from "@/components/ui/text-field";
 import { idleFormState, type FormState } from "@/lib/forms";
 
 /** A new password typed twice; invitees also give their name. */
@@ -25,7 +24,6 @@ export function NewPasswordForm({
   labels: { displayName: string; password: string; confirm: string; submit: string; pending: string };
 }) {
   const [state, formAction, pending] = useActionState(action, idleFormState);
-  const fieldErrors = state.status === "error" ? state.fieldErrors : undefined;
   return (
     <form action={formAction} className="space-y-4" noValidate data-test={testId}>
       <input type="hidden" name="locale" value={locale} />
@@ -33,43 +31,24 @@ export function NewPasswordForm({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {askName ? (
-        <div>
-          <Label htmlFor="displayName">{labels.displayName}</Label>
-          <Input
-            id="displayName"
-            name="displayName"
-            autoComplete="name"
-            invalid={!!fieldErrors?.displayName}
-          />
-          <FieldError state={state} name="displayName" />
-        </div>
+        <TextField state={state} name="displayName" label={labels.displayName} autoComplete="name" />
       ) : null}
-      <div>
-        <Label htmlFor="password">{labels.password}</Label>
-        <Input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          invalid={!!fieldErrors?.password}
-          aria-describedby={fieldErrors?.password ? "password-error" : undefined}
-        />
-        <FieldError state={state} name="password" />
-      </div>
-      <div>
-        <Label htmlFor="confirm">{labels.confirm}</Label>
-        <Input
-          id="confirm"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          invalid={!!fieldErrors?.confirm}
-          aria-describedby={fieldErrors?.confirm ? "confirm-error" : undefined}
-        />
-        <FieldError state={state} name="confirm" />
-      </div>
+      <TextField
+        state={state}
+        name="password"
+        label={labels.password}
+        type="password"
+        autoComplete="new-password"
+        required
+      />
+      <TextField
+        state={state}
+        name="confirm"
+        label={labels.confirm}
+        type="password"
+        autoComplete="new-password"
+        required
+      />
       <FormMessage state={state} />
       <Button type="submit" className="w-full" disabled={pending} data-test="new-password-submit">
         {pending ? labels.pending : labels.submit}
