@@ -960,6 +960,10 @@ describe("aggregate_usage: input and run log", () => {
         ],
         conn,
       );
+      // Other test files roll up too: hold the roll-up locks first, in the order aggregate_usage
+      // takes them (monthly, then daily), so no other run is logged between the two counts.
+      await conn`select pg_advisory_xact_lock(hashtext('aggregate_usage'), hashtext('monthly'))`;
+      await conn`select pg_advisory_xact_lock(hashtext('aggregate_usage'), hashtext('daily'))`;
       const [before] = await conn<
         { n: number }[]
       >`select count(*)::int as n from public.usage_aggregation_runs`;
