@@ -11,6 +11,9 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ["127.0.0.1", "localhost"],
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@repo/usage"],
+  // The Postgres driver of raw CSV exports (lib/usage/export-copy.ts) is loaded by Node as it is:
+  // bundled, it made `next dev` rebuild and reload every page in a loop.
+  serverExternalPackages: ["postgres"],
   experimental: {
     // File uploads go through a server action; the storage bucket allows 50 MB per file.
     serverActions: { bodySizeLimit: "51mb" },
