@@ -8,6 +8,7 @@ import postgres from "postgres";
 import type { EventType } from "@repo/usage";
 
 import { crlfRecords } from "./csv-line-endings";
+import { FORMULA_STARTS } from "./export-format";
 import type { ReadScope } from "./export-queries";
 
 /**
@@ -47,12 +48,13 @@ export interface CsvCopyParams {
 
 /**
  * A text cell as export-format.ts writes it: empty for null and "", and an apostrophe in front of
- * text a spreadsheet would take for a formula (= + - @ TAB CR and their full-width forms). COPY
- * quotes the rest as RFC 4180 does (a quote, a comma or a line break).
+ * text that starts like a formula (its FORMULA_STARTS). COPY quotes the rest as RFC 4180 does (a
+ * quote, a comma or a line break).
  */
+const FORMULA_STARTS_SQL = FORMULA_STARTS.map((char) => `chr(${char.charCodeAt(0)})`).join(", ");
+
 function csvText(expression: string): string {
-  const formulaStarts = "'=', '+', '-', '@', chr(9), chr(13), chr(65309), chr(65291), chr(65293), chr(65312)";
-  return `case when ${expression} = '' then null when left(${expression}, 1) in (${formulaStarts}) then '''' || ${expression} else ${expression} end`;
+  return `case when ${expression} = '' then null when left(${expression}, 1) in (${FORMULA_STARTS_SQL}) then '''' || ${expression} else ${expression} end`;
 }
 
 /**
@@ -152,12 +154,12 @@ export async function openCsvCopy(url: string, params: CsvCopyParams, signal: Ab
         parts.push(toCrlf(data));
         size += data.byteLength;
         if (size >= CHUNK_BYTES) {
-          yield concat(parts);
+          yield Buffer.concat(parts);
           parts = [];
           size = 0;
         }
       }
-      if (size > 0) yield concat(parts);
+      if (size > 0) yield Buffer.concat(parts);
     } finally {
       signal.removeEventListener("abort", onAbort);
       await close();
@@ -165,15 +167,4 @@ export async function openCsvCopy(url: string, params: CsvCopyParams, signal: Ab
   }
 
   return { chunks: chunks(), close };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

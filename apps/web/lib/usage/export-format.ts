@@ -52,8 +52,25 @@ export function exportColumns(granularity: ExportGranularity, metrics: readonly 
 /** A cell: text (neutralised in CSV when it looks like a formula), a number (written as is), or empty. */
 export type Cell = string | number | null;
 
-/** Text cells a spreadsheet would take for a formula: = + - @ TAB CR, and their full-width forms. */
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/**
+ * The first characters that make a spreadsheet take a text cell for a formula: = + - @ TAB CR, and
+ * their full-width forms. Raw CSV read with COPY neutralises the same list in SQL (export-copy.ts).
+ */
+export const FORMULA_STARTS: readonly string[] = [
+  "=",
+  "+",
+  "-",
+  "@",
+  "\t",
+  "\r",
+  "\uFF1D",
+  "\uFF0B",
+  "\uFF0D",
+  "\uFF20",
+];
+const FORMULA_START = new RegExp(
+  `^[${FORMULA_STARTS.map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}]`,
+);
 /** Cells that must be quoted (RFC 4180): a quote, the separator, or a line break of any kind. */
 const NEEDS_QUOTES = /[",\r\n]/;
 

@@ -443,7 +443,11 @@ async function startCopy(
     return null;
   }
   try {
-    return await openCsvCopy(url, { scope: readScope(plan.target), ...plan }, signal);
+    return await openCsvCopy(
+      url,
+      { scope: readScope(plan.target), start: plan.start, end: plan.end, metrics: plan.metrics },
+      signal,
+    );
   } catch (error) {
     if (reader === "copy") throw error;
     console.error("[usage export] the direct connection failed; reading pages through the API", error);
