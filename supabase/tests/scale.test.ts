@@ -303,43 +303,133 @@ describe("partitions, reachable only through usage_events", () => {
 });
 
 describe("partition upkeep", () => {
-  it("creates the next three months once, and moves rows the default partition caught to their month", async () => {
-    const first = await db<{ r: { created: string[]; moved_from_default: number; default_rows: number } }[]>`
-      select public.ensure_usage_partitions() as r`;
-    expect(first[0]?.r.default_rows).toBe(0);
+  type Upkeep = { created: string[]; default_rows: number; default_months: string[] };
+  const ensure = async (monthsAhead = 3) =>
+    (await db<{ r: Upkeep }[]>`select public.ensure_usage_partitions(${monthsAhead}) as r`)[0]!.r;
+  const monthName = (at: Date) => at.toISOString().slice(0, 7);
+
+  it("creates the next three months once, and leaves a month the default partition caught where it is", async () => {
+    expect((await ensure()).default_rows).toBe(0);
 
     await record("k:far", "2031-05-05T05:05:05Z");
     expect((await stored("k:far")).map((r) => r.partition)).toEqual([
       "usage_partitions.usage_events_default",
     ]);
-    const [moved] = await db<
-      { r: { created: string[]; moved_from_default: number; default_rows: number } }[]
-    >`
-      select public.ensure_usage_partitions() as r`;
-    expect(moved?.r).toEqual({ created: ["2031-05"], moved_from_default: 1, default_rows: 0 });
+    expect(await ensure()).toEqual({ created: [], default_rows: 1, default_months: ["2031-05"] });
+    // Its partition is never made over its events, even when asked for the month itself.
+    const [attempt] = await db<{ created: boolean }[]>`
+      select private.create_usage_partition('2031-05-01') as created`;
+    expect(attempt?.created).toBe(false);
     expect((await stored("k:far")).map((r) => r.partition)).toEqual([
-      "usage_partitions.usage_events_p203105",
+      "usage_partitions.usage_events_default",
     ]);
-    // The key stays, so the event is still stored once.
+    // Read like any other month, and the key still holds, so the event is stored once.
+    expect(await totals(ORG_A, "2031-05-01T00:00:00Z", "2031-06-01T00:00:00Z")).toEqual(
+      await rawTotals(ORG_A, "2031-05-01T00:00:00Z", "2031-06-01T00:00:00Z"),
+    );
     await record("k:far", "2026-12-01T00:00:00Z");
     expect(await stored("k:far")).toHaveLength(1);
-
-    const [again] = await db<{ r: { created: string[] } }[]>`select public.ensure_usage_partitions() as r`;
-    expect(again?.r.created).toEqual([]);
+    await expect(db`select private.create_usage_partition('2031-05-02')`).rejects.toMatchObject({
+      code: "22023",
+    });
   });
 
-  it("loses no write while a month moves out of the default partition", async () => {
-    await record("k:move:0", "2032-01-01T00:00:00Z");
+  it("loses no write while a month's partition is created, and keeps each month in one place", async () => {
+    const month = monthStart(4);
     const writes = Array.from({ length: 60 }, (_, i) =>
-      record(`k:move:${i + 1}`, `2032-01-${String(1 + (i % 28)).padStart(2, "0")}T12:00:00Z`),
+      record(`k:new-month:${i}`, new Date(month.getTime() + (i % 28) * 86_400_000 + 3_600_000).toISOString()),
     );
-    const upkeep = db`select public.ensure_usage_partitions()`;
-    await Promise.all([...writes, upkeep]);
-    await db`select public.ensure_usage_partitions()`;
+    const [upkeep] = await Promise.all([ensure(4), ...writes]);
     const rows = await db<{ partition: string; n: number }[]>`
       select tableoid::regclass::text as partition, count(*)::int as n from public.usage_events
-      where idempotency_key like 'k:move:%' group by 1`;
-    expect(rows).toEqual([{ partition: "usage_partitions.usage_events_p203201", n: 61 }]);
+      where idempotency_key like 'k:new-month:%' group by 1`;
+    // Either the partition came first and holds them all, or a write came first and the month
+    // stayed in the default partition, whole.
+    const own = `usage_partitions.usage_events_p${monthKey(month)}`;
+    expect(rows).toEqual([
+      {
+        partition: upkeep.created.includes(monthName(month)) ? own : "usage_partitions.usage_events_default",
+        n: 60,
+      },
+    ]);
+  });
+
+  it("never hides a month's events from a read that waits for the upkeep", async () => {
+    // A month without a partition: the default partition holds its events.
+    for (let day = 1; day <= 5; day++) await record(`k:waiting:${day}`, `2033-03-0${day}T00:00:00Z`);
+    const copied = async () => {
+      const stream = await db
+        .unsafe(
+          `copy (select count(*) from public.usage_events
+                       where created_at >= '2033-03-01' and created_at < '2033-04-01') to stdout`,
+        )
+        .readable();
+      let text = "";
+      for await (const chunk of stream) text += String(chunk);
+      return Number(text.trim());
+    };
+    // A STABLE function's statements run on the snapshot of the call, taken before they wait.
+    const totalled = async () =>
+      (
+        await db<{ n: number }[]>`
+          select coalesce(sum(event_count), 0)::int as n
+          from public.usage_totals(null, null, '2033-03-01T00:00:00Z', '2033-04-01T00:00:00Z')
+          where metric_type = 'api_call'`
+      )[0]?.n;
+    const waitingReads = async () =>
+      (
+        await db<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%2033-0%' and pid <> pg_backend_pid()`
+      )[0]?.n;
+
+    const reads: Promise<[number, number | undefined]>[] = [];
+    const upkeep = await db.begin(async (tx) => {
+      // A new month's partition: the upkeep holds usage_events exclusively until it commits.
+      const [r] = await tx<{ r: Upkeep }[]>`select public.ensure_usage_partitions(5) as r`;
+      reads.push(Promise.all([copied(), totalled()]));
+      await expect.poll(waitingReads, { timeout: 10_000 }).toBe(2);
+      return r?.r;
+    });
+    expect(await Promise.all(reads)).toEqual([[5, 5]]);
+    expect(upkeep?.created).toEqual([monthName(monthStart(5))]);
+    expect(new Set((await stored("k:waiting:1")).map((r) => r.partition))).toEqual(
+      new Set(["usage_partitions.usage_events_default"]),
+    );
+  });
+
+  it("lets readers and the upkeep queue for each other instead of deadlocking", async () => {
+    // Each read opens partitions, then (in the same transaction) usage_events; meanwhile the
+    // upkeep creates a month's partition. Opening a partition before usage_events deadlocked.
+    const reads = [
+      "select public.usage_first_event_at()",
+      "select count(*) from public.console_usage_partitions()",
+      "select private.usage_origin(null, null)",
+    ];
+    for (const [i, read] of reads.entries()) {
+      const reader = await db.reserve();
+      try {
+        await reader`begin`;
+        await reader.unsafe(read);
+        const upkeep = ensure(6 + i);
+        await expect
+          .poll(
+            async () =>
+              (
+                await db<{ n: number }[]>`
+                  select count(*)::int as n from pg_stat_activity
+                  where wait_event_type = 'Lock' and query like '%ensure_usage_partitions%'`
+              )[0]?.n,
+            { timeout: 10_000 },
+          )
+          .toBe(1);
+        await reader`select count(*) from public.usage_events where created_at >= now()`;
+        await reader`commit`;
+        expect((await upkeep).created, read).toEqual([monthName(monthStart(6 + i))]);
+      } finally {
+        reader.release();
+      }
+    }
   });
 });
 

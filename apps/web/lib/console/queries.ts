@@ -152,7 +152,7 @@ export interface ConsoleData {
     /** Whole days between the daily watermark and today: the catch-up the cron still owes. */
     catchUpDays: number;
     partitions: { name: string; month: string | null; rows: number; bytes: number }[];
-    /** Rows the default partition caught (outside every month): should be 0. */
+    /** Rows in the default partition: months that had events before their partition existed stay there. */
     defaultRows: number;
     /** Raw events before this are dropped by retention (null: nothing dropped yet). */
     rawFrom: string | null;

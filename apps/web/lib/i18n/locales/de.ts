@@ -556,8 +556,9 @@ export const de: Dictionary = {
     rawFromAll:
       "Alle Rohereignisse werden aufbewahrt: Die Aufbewahrungsfrist hat noch keinen Monat entfernt.",
     defaultRows: {
-      one: "{count} Ereignis liegt außerhalb jeder Monatspartition; das nächste Rollup verschiebt es.",
-      other: "{count} Ereignisse liegen außerhalb jeder Monatspartition; das nächste Rollup verschiebt sie.",
+      one: "{count} Ereignis liegt in der Standardpartition (sein Monat hatte Ereignisse, bevor es seine Partition gab); es wird wie jedes andere gelesen und zusammengefasst.",
+      other:
+        "{count} Ereignisse liegen in der Standardpartition (ihre Monate hatten Ereignisse, bevor es ihre Partitionen gab); sie werden wie alle anderen gelesen und zusammengefasst.",
     },
     partitionsNone: "Keine Partitionen.",
     emptyPartitions: {

@@ -546,8 +546,9 @@ export const en = {
     rawFrom: "Raw events are kept from {date}; older months live on in their roll-ups.",
     rawFromAll: "Every raw event is kept: retention has not dropped a month yet.",
     defaultRows: {
-      one: "{count} event is outside every monthly partition; the next roll-up moves it.",
-      other: "{count} events are outside every monthly partition; the next roll-up moves them.",
+      one: "{count} event is in the default partition (its month had events before its partition existed); it is read and rolled up like any other.",
+      other:
+        "{count} events are in the default partition (their months had events before their partitions existed); they are read and rolled up like any other.",
     },
     partitionsNone: "No partitions.",
     emptyPartitions: {
