@@ -172,17 +172,28 @@ select setseed(0.42);
 
 -- Daily traffic per organization: API calls and AI tokens, automation and schedule runs, uploads,
 -- and which members were active.
--- The two demo organizations' traffic profile: relative volume and who does the work.
-create temporary table seed_traffic (org_id uuid, scale numeric, members uuid[]) on commit drop;
+-- The organizations' traffic profile: relative volume (AI tokens apart), who does the work, and
+-- whether the organization is on the Free plan. A Free organization's billing period (this UTC
+-- month) holds only its story below, whatever the day of the month: Globex near its API-call
+-- limit, Initech past its AI-token limit, each under every other limit's 80% (no API-call history
+-- in the period, at most one manual automation run a day, at most two active members, and AI
+-- tokens from the period's story only where it writes some).
+create temporary table seed_traffic (org_id uuid, scale numeric, ai_scale numeric, members uuid[], free boolean)
+  on commit drop;
 insert into seed_traffic values
-  ('aaaaaaaa-0000-4000-8000-000000000001', 1.0,
+  ('aaaaaaaa-0000-4000-8000-000000000001', 1.0, 1.0,
    array['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333',
-         '44444444-4444-4444-8444-444444444444']::uuid[]),
-  ('bbbbbbbb-0000-4000-8000-000000000002', 0.3,
-   array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[]),
-  ('a1a1a1a1-0000-4000-8000-000000000003', 0.5,
+         '44444444-4444-4444-8444-444444444444']::uuid[], false),
+  -- Globex's AI tokens stay low (at most 160 a day, 13,800 of 20,000 with yesterday's spike in a
+  -- 31-day month) and go on through the period: the console's spike needs the week before it.
+  ('bbbbbbbb-0000-4000-8000-000000000002', 0.3, 0.05,
+   array['55555555-5555-4555-8555-555555555555', '11111111-1111-4111-8111-111111111111']::uuid[], true),
+  ('a1a1a1a1-0000-4000-8000-000000000003', 0.5, 0.5,
    array['66666666-6666-4666-8666-666666666666', '77777777-7777-4777-8777-777777777777',
-         '11111111-1111-4111-8111-111111111111']::uuid[]);
+         '11111111-1111-4111-8111-111111111111']::uuid[], true);
+-- The first day of this billing period (every organization's period is the UTC month).
+create temporary table seed_period on commit drop as
+  select (date_trunc('month', now() at time zone 'utc'))::date as first_day;
 
 with days as (
   select o.org_id, o.scale, o.members, d::date as day,
@@ -190,6 +201,7 @@ with days as (
          (case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end)
            * (0.6 + 0.4 * (90 - (current_date - d::date)) / 90.0) as weight
   from seed_traffic o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+  where not (o.free and d >= (select first_day from seed_period))
 ),
 api as (
   select d.org_id, d.members, d.day, g
@@ -206,9 +218,11 @@ select a.members[1 + (a.g % cardinality(a.members))], a.org_id, 'api_call', 1,
 from api a;
 
 with days as (
-  select o.org_id, o.scale, o.members, d::date as day,
+  select o.org_id, o.ai_scale as scale, o.members, d::date as day,
          case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end as weight
   from seed_traffic o, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
+  -- Initech's period has the AI tokens of its story only.
+  where not (o.org_id = 'a1a1a1a1-0000-4000-8000-000000000003' and d >= (select first_day from seed_period))
 )
 insert into public.usage_events (user_id, org_id, event_type, quantity, event_data, created_at, idempotency_key)
 select e.user_id, e.org_id, e.event_type, e.quantity, e.event_data, e.created_at, e.idempotency_key
@@ -241,6 +255,7 @@ create temporary table seed_runs on commit drop as
 with plan as (
   select t.org_id, t.members, d::date as day,
          case when extract(isodow from d) in (6, 7) then 0.4 else 1.0 end as weight,
+         t.free and d >= (select first_day from seed_period) as quiet,
          (select a.id from public.automations a where a.org_id = t.org_id order by a.created_at limit 1) as manual_automation,
          (select s.id from public.schedules s where s.org_id = t.org_id order by s.created_at limit 1) as schedule_id
   from seed_traffic t, generate_series(current_date - 89, current_date - 1, interval '1 day') as d
@@ -248,7 +263,7 @@ with plan as (
 select gen_random_uuid() as id, p.org_id, p.manual_automation as automation_id, p.members[1] as actor,
        'manual'::public.automation_trigger as trigger, null::uuid as schedule_id,
        p.day + interval '11 hours' + g * interval '7 minutes' as started_at
-from plan p, generate_series(1, round(1 + p.weight * random() * 3)::int) as g
+from plan p, generate_series(1, case when p.quiet then 1 else round(1 + p.weight * random() * 3)::int end) as g
 where p.manual_automation is not null
 union all
 select gen_random_uuid(), p.org_id, s.automation_id, s.created_by, 'schedule', s.id, p.day + interval '3 hours'
@@ -293,7 +308,10 @@ from public.memberships m
 join public.organizations o on o.id = m.org_id and not o.is_personal
   and o.id <> 'a1a1a1a1-0000-4000-8000-000000000004' -- Stark Lab is new: no history
 cross join generate_series(current_date - 89, current_date - 1, interval '1 day') as d
-where extract(isodow from d) < 6 and random() < 0.8;
+where extract(isodow from d) < 6 and random() < 0.8
+  -- Initech's third member is not active this period (3 of its Free plan's 3 would be its limit).
+  and not (m.user_id = '77777777-7777-4777-8777-777777777777' and m.org_id = 'a1a1a1a1-0000-4000-8000-000000000003'
+           and d >= (select first_day from seed_period));
 
 ------------------------------------------------------------------------------------------------
 -- This billing period: Globex near its API-call limit (870 of 1,000), Initech past its AI-token
