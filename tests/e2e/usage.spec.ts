@@ -134,6 +134,15 @@ test.describe("the usage dashboard", () => {
     await page.goto("/en/usage?period=decade&org=nope");
     await expect(page.getByTestId("usage-problems")).toContainText("“decade” is not a period");
     await expect(page.getByTestId("usage-problems")).toContainText("That is not an organization id");
+
+    // The header shows the organization the page shows; picking one there, the page follows it.
+    await page.goto(`/en/usage?org=${GLOBEX}&period=week`);
+    await expect(page.getByTestId("usage-scope")).toContainText("Your usage in Globex");
+    await expect(page.getByTestId("org-switcher")).toHaveText(/Globex/);
+    await switchOrg(page, "Acme Corp");
+    await expect(page).not.toHaveURL(/org=/);
+    await expect(page).toHaveURL(/period=week/);
+    await expect(page.getByTestId("usage-scope")).toContainText("Acme Corp");
   });
 
   test("an organization near its API-call limit warns, forecasts and alerts its owner", async ({ page }) => {

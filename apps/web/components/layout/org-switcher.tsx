@@ -1,6 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { Select } from "@/components/ui/select";
@@ -25,15 +25,20 @@ export function OrgSwitcher({
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
 }) {
   const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  // A page showing another of the user's organizations (/usage?org=) shows it here too.
+  const fromUrl = searchParams.get("org");
+  const shownId = fromUrl && orgs.some((org) => org.id === fromUrl) ? fromUrl : currentId;
 
   return (
     <div className="flex items-center gap-2">
       <Select
         aria-label={label}
         data-test="org-switcher"
-        value={currentId}
+        value={shownId}
         disabled={pending}
         className="h-9 max-w-56"
         options={orgs.map((org) => ({ value: org.id, label: org.name }))}
@@ -43,6 +48,14 @@ export function OrgSwitcher({
             form.set("orgId", orgId);
             const result = await action(idleFormState, form);
             setError(result.status === "error" ? result.message : null);
+            // The page follows the chosen organization: drop the URL's organization and its member.
+            if (result.status !== "error" && (searchParams.has("org") || searchParams.has("member"))) {
+              const next = new URLSearchParams(searchParams);
+              next.delete("org");
+              next.delete("member");
+              const query = next.toString();
+              router.replace(query ? `${pathname}?${query}` : pathname);
+            }
             router.refresh();
           })
         }
