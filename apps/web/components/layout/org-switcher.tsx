@@ -48,15 +48,17 @@ export function OrgSwitcher({
             form.set("orgId", orgId);
             const result = await action(idleFormState, form);
             setError(result.status === "error" ? result.message : null);
-            // The page follows the chosen organization: drop the URL's organization and its member.
+            // The page follows the chosen organization: drop the URL's organization and its member
+            // (the navigation renders the page again; otherwise a refresh does).
             if (result.status !== "error" && (searchParams.has("org") || searchParams.has("member"))) {
               const next = new URLSearchParams(searchParams);
               next.delete("org");
               next.delete("member");
               const query = next.toString();
               router.replace(query ? `${pathname}?${query}` : pathname);
+            } else {
+              router.refresh();
             }
-            router.refresh();
           })
         }
       />

@@ -1,14 +1,15 @@
 /**
- * Streams for files of any size (docs/architecture.md §5): text chunks from an async source,
- * pulled only when the consumer has room (back-pressure), so memory holds about two chunks
- * whatever the size. Free of server modules, so it is tested on its own.
+ * Streams for files of any size (docs/architecture.md §5): chunks from an async source, pulled
+ * only when the consumer has room (back-pressure), so memory holds about two chunks whatever the
+ * size. Free of server modules, so it is tested on its own.
  */
 
 /**
- * A byte stream over an async source of chunks (text, or bytes passed on as they are), with back-pressure: pull() reads the next
- * chunk only when the consumer's queue has room, and reads one ahead so a page is fetched while the
- * previous one is sent. `head` is sent at once. Cancelling (the client went away) aborts `abort`,
- * which stops the read in flight. `onEnd` runs once, however the stream ends.
+ * A byte stream over an async source of chunks (text, or bytes passed on as they are), with
+ * back-pressure: pull() reads the next chunk only when the consumer's queue has room, and reads one
+ * ahead so a page is fetched while the previous one is sent. `head` is sent at once. Cancelling
+ * (the client went away) aborts `abort`, which stops the read in flight. `onEnd` runs once,
+ * however the stream ends.
  */
 export function pagedStream(options: {
   head: string;
